@@ -1,0 +1,12 @@
+from .roles import is_admin, is_provider_staff, is_reviewer
+
+
+def roles(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"is_provider_staff": False, "is_reviewer": False, "is_site_admin": False}
+    return {
+        "is_provider_staff": is_provider_staff(user),
+        "is_reviewer": is_reviewer(user),
+        "is_site_admin": is_admin(user),
+    }

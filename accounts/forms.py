@@ -1,0 +1,65 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
+
+User = get_user_model()
+
+
+def _email_taken(email, exclude_pk=None):
+    qs = User.objects.filter(email__iexact=email)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.exists()
+
+
+TAKEN_MESSAGE = "An account with this email already exists. Log in, or reset your password."
+
+
+class SignUpForm(BaseUserCreationForm):
+    class Meta:
+        model = User
+        fields = ["email", "first_name", "last_name"]
+        labels = {"first_name": "First name", "last_name": "Last name"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["first_name"].required = True
+        self.fields["last_name"].required = True
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+
+    def clean_email(self):
+        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
+        if _email_taken(email):
+            raise forms.ValidationError(TAKEN_MESSAGE, code="taken")
+        return email
+
+
+class EmailLoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": "That email and password do not match an account. "
+        "Both are case-sensitive except the email.",
+        "inactive": "This account is inactive.",
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = "Email"
+        self.fields["username"].widget = forms.EmailInput(
+            attrs={"autofocus": True, "autocomplete": "email"}
+        )
+
+    def clean_username(self):
+        return (self.cleaned_data.get("username") or "").strip().lower()
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "email"]
+        labels = {"first_name": "First name", "last_name": "Last name"}
+
+    def clean_email(self):
+        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
+        if _email_taken(email, exclude_pk=self.instance.pk):
+            raise forms.ValidationError(TAKEN_MESSAGE, code="taken")
+        return email

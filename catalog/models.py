@@ -1,0 +1,160 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Now
+from django.urls import reverse
+
+from .numbers import NUMBER_REGEX_SQL, PREFIXES
+
+
+class ProviderQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=Provider.Status.ACTIVE)
+
+
+class Provider(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        SUSPENDED = "suspended", "Suspended"
+
+    name = models.CharField(max_length=200, unique=True)
+    contact_email = models.EmailField()
+    website = models.URLField(blank=True)
+    status = models.CharField(max_length=20, choices=Status, default=Status.ACTIVE)
+    created_at = models.DateTimeField(db_default=Now())
+
+    objects = ProviderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class CourseQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=Course.Status.APPROVED)
+
+    def pending(self):
+        return self.filter(status=Course.Status.PENDING)
+
+
+class Course(models.Model):
+    class Format(models.TextChoices):
+        LIVE = "live", "Live"
+        ONLINE = "online", "Online"
+        HOME_STUDY = "home_study", "Home study"
+        CONFERENCE = "conference", "Conference"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending review"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        RETIRED = "retired", "Retired"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    Prefix = models.TextChoices("Prefix", [(p, p) for p in PREFIXES])
+
+    # Assigned when a reviewer approves the registration (or when imported); unique.
+    number = models.CharField(max_length=9, unique=True, null=True, blank=True)
+    title = models.CharField(max_length=300)
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="courses")
+    description = models.TextField(blank=True)
+    delivery_format = models.CharField(max_length=20, choices=Format, default=Format.LIVE)
+    # The course's CEC value; a conference has none of its own (its sessions carry values).
+    cec_value = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    approved_on = models.DateField(null=True, blank=True)
+    expires_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status, default=Status.PENDING, db_index=True)
+    rejection_reason = models.TextField(blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="registered_courses",
+    )
+    submitted_at = models.DateTimeField(db_default=Now())
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="decided_courses",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CourseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["number", "title"]
+        permissions = [
+            ("register_course", "Can register courses for their provider"),
+            ("review_course", "Can approve or reject course registrations"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(number__isnull=True) | Q(number__regex=NUMBER_REGEX_SQL),
+                name="course_number_format",
+            ),
+            models.CheckConstraint(
+                condition=Q(cec_value__isnull=True) | Q(cec_value__gt=0),
+                name="course_cec_value_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(delivery_format="conference") | Q(cec_value__isnull=False),
+                name="course_non_conference_has_value",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="approved") | Q(number__isnull=False),
+                name="course_approved_has_number",
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_on__isnull=True)
+                | Q(approved_on__isnull=True)
+                | Q(expires_on__gte=models.F("approved_on")),
+                name="course_window_ordered",
+            ),
+        ]
+        indexes = [models.Index(fields=["provider", "status"])]
+
+    def __str__(self):
+        return f"{self.number} — {self.title}" if self.number else self.title
+
+    def get_absolute_url(self):
+        return reverse("catalog:course-detail", args=[self.pk])
+
+    @property
+    def is_conference(self):
+        return self.delivery_format == self.Format.CONFERENCE
+
+
+class Session(models.Model):
+    """One session of a conference; the umbrella number covers them all."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="sessions")
+    code = models.CharField(max_length=20)
+    title = models.CharField(max_length=300)
+    cec_value = models.DecimalField(max_digits=5, decimal_places=1)
+
+    class Meta:
+        ordering = ["course", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "code"], name="session_code_unique"),
+            models.CheckConstraint(condition=Q(cec_value__gt=0), name="session_value_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} — {self.title}"
+
+
+class NumberSequence(models.Model):
+    """The last digits handed out for a prefix. Numbers are never reused."""
+
+    prefix = models.CharField(max_length=3, primary_key=True, choices=Course.Prefix)
+    last_value = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.prefix}: {self.last_value}"

@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+admin.site.site_header = "CEC Portal administration"
+admin.site.site_title = "CEC Portal admin"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("catalog/", include("catalog.urls")),
+    path("my/", include("tracker.urls")),
+    path("petitions/", include("petitions.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "cecportal.views.permission_denied"
+handler404 = "cecportal.views.page_not_found"
+handler500 = "cecportal.views.server_error"

@@ -1,0 +1,131 @@
+"""Fixtures shared by the whole suite: users of each role, and a Chromium page."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tests.accounts.factories import (
+    PASSWORD,
+    AdminFactory,
+    ProfessionalFactory,
+    ProviderStaffFactory,
+    ReviewerFactory,
+)
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    """Every test writes uploads to its own folder."""
+    location = tmp_path / "private"
+    settings.PRIVATE_MEDIA_ROOT = location
+    settings.MEDIA_ROOT = location
+    storages = dict(settings.STORAGES)
+    storages["default"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(location), "base_url": None},
+    }
+    settings.STORAGES = storages
+    yield location
+
+
+@pytest.fixture
+def professional(db):
+    return ProfessionalFactory()
+
+
+@pytest.fixture
+def provider_staff(db):
+    return ProviderStaffFactory()
+
+
+@pytest.fixture
+def reviewer(db):
+    return ReviewerFactory()
+
+
+@pytest.fixture
+def site_admin(db):
+    return AdminFactory()
+
+
+@pytest.fixture
+def pro_client(client, professional):
+    client.force_login(professional)
+    return client
+
+
+# --- Browser ------------------------------------------------------------------------------
+
+
+def _chromium_available():
+    return Path(CHROMIUM).exists() and shutil.which(CHROMIUM) is not None
+
+
+@pytest.fixture(scope="session")
+def _browser():
+    if not _chromium_available():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Chromium is required in CI but {CHROMIUM} is missing.")
+        pytest.skip(
+            f"Chromium not found at {CHROMIUM}: apt-get install chromium to run browser tests."
+        )
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the
+    # test body are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(_browser, live_server):
+    context = _browser.new_context(base_url=live_server.url)
+    context.set_default_timeout(10_000)
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def login(page):
+    """Log a user in through the real form."""
+
+    def _login(user, password=PASSWORD):
+        page.goto("/accounts/login/")
+        page.get_by_label("Email").fill(user.email)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url(lambda url: "/accounts/login/" not in url)
+        return page
+
+    return _login
+
+
+def pytest_collection_modifyitems(config, items):
+    # Browser tests are collected only with -m browser; concurrency tests need PostgreSQL.
+    on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL (TEST_DATABASE_URL)")
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(skip_pg)
