@@ -1,0 +1,88 @@
+"""Site-wide behaviour: error pages in the site's style, security headers, production checks."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.django_db
+def test_forbidden_page_is_in_the_site_style(client, professional):
+    client.force_login(professional)
+    response = client.get(reverse("petitions:queue"))
+    assert response.status_code == 403
+    assert "You do not have access to this page" in response.text
+    assert 'href="#main"' in response.text  # the site layout, skip link included
+
+
+@pytest.mark.django_db
+def test_not_found_page_is_in_the_site_style(client):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.text
+
+
+@pytest.mark.django_db
+def test_anonymous_visitor_to_a_private_page_is_sent_to_log_in(client):
+    url = reverse("tracker:dashboard")
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('accounts:login')}?next={url}"
+
+
+@pytest.mark.django_db
+def test_pages_carry_a_content_security_policy_with_a_nonce(client):
+    response = client.get(reverse("home"))
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "'nonce-" in policy
+    assert "script-src 'self' 'nonce-" in policy
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+def test_assets_are_served_by_the_app_itself(client):
+    page = client.get(reverse("home")).text
+    assert "/static/vendor/bootstrap/bootstrap.min.css" in page
+    assert "/static/vendor/htmx/htmx.min.js" in page
+    assert "cdn" not in page.lower()
+    # WhiteNoise serves it: no web server needed in front.
+    response = client.get("/static/vendor/htmx/htmx.min.js")
+    assert response.status_code == 200
+
+
+def _manage(*args, env):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=os.environ | env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+PROD_ENV = {
+    "DJANGO_SETTINGS_MODULE": "cecportal.settings.prod",
+    "DJANGO_SECRET_KEY": "k3P!x9-production-grade-secret-value-with-many-chars-0a1b2c3d4e",
+    "DJANGO_ALLOWED_HOSTS": "cec.example.org",
+}
+
+
+def test_production_settings_pass_the_deploy_check():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PROD_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+    assert "WARNING" not in result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret():
+    env = PROD_ENV | {"DJANGO_SECRET_KEY": ""}
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
