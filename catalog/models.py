@@ -118,7 +118,12 @@ class Course(models.Model):
                 name="course_window_ordered",
             ),
         ]
-        indexes = [models.Index(fields=["provider", "status"])]
+        indexes = [
+            models.Index(fields=["provider", "status"]),
+            # The provider's own list (newest first) and the reviewers' queue (oldest first).
+            models.Index(fields=["provider", "-submitted_at"], name="course_provider_recent"),
+            models.Index(fields=["status", "submitted_at"], name="course_status_submitted"),
+        ]
 
     def __str__(self):
         return f"{self.number} — {self.title}" if self.number else self.title
