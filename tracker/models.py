@@ -138,6 +138,7 @@ class Certification(models.Model):
 
     class Meta:
         ordering = ["user", "earned_on"]
+        permissions = [("view_professional", "Can see a professional's ledger and certificates")]
         constraints = [
             models.UniqueConstraint(fields=["user", "program"], name="certification_unique"),
         ]
@@ -234,6 +235,10 @@ class CreditEntry(models.Model):
     certificate_name = models.CharField(max_length=120, blank=True)
     note = models.TextField(blank=True)
     source = models.CharField(max_length=10, choices=Source, default=Source.SELF_REPORTED)
+    # The certifier whose renewals this credit counts toward (and whose unit it is in).
+    certifier = models.ForeignKey(
+        Certifier, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     petition = models.OneToOneField(
         "petitions.Petition",
         on_delete=models.PROTECT,
