@@ -37,3 +37,11 @@ class CourseAdmin(admin.ModelAdmin):
 @admin.register(NumberSequence)
 class NumberSequenceAdmin(admin.ModelAdmin):
     list_display = ["prefix", "last_value"]
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    list_display = ["code", "title", "course", "cec_value"]
+    search_fields = ["code", "title", "course__number", "course__title"]
+    list_select_related = ["course"]
+    raw_id_fields = ["course"]

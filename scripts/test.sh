@@ -31,7 +31,7 @@ step "Django checks"
 "$PY" manage.py makemigrations --check --dry-run
 
 step "Tests on SQLite"
-.venv/bin/pytest -m "not browser" -n 2 -q -p no:randomly
+.venv/bin/pytest -m "not browser" -n 2 -q
 
 step "Tests on PostgreSQL"
 if ! pg_reachable && [ "$CI" = "true" ]; then

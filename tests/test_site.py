@@ -86,3 +86,33 @@ def test_production_refuses_to_start_without_a_secret():
     result = _manage("check", env=env)
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_every_model_of_the_project_is_in_the_admin():
+    from django.apps import apps
+    from django.contrib import admin
+
+    ours = ["accounts", "catalog", "tracker", "petitions"]
+    missing = [
+        model._meta.label
+        for app in ours
+        for model in apps.get_app_config(app).get_models()
+        if not admin.site.is_registered(model)
+    ]
+    assert not missing, f"Models without an admin: {missing}"
+
+
+@pytest.mark.django_db
+def test_admin_pages_of_every_model_open(client, site_admin):
+    from django.contrib import admin
+
+    client.force_login(site_admin)
+    failures = []
+    for model in admin.site._registry:
+        opts = model._meta
+        for view in ("changelist", "add"):
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}")
+            status = client.get(url).status_code
+            if status not in (200, 403):  # 403: an admin may forbid adding (e.g. audit rows)
+                failures.append(f"{url}: {status}")
+    assert not failures

@@ -75,3 +75,19 @@ class EntryChangeAdmin(admin.ModelAdmin):
     list_display = ["entry_pk", "owner", "actor", "action", "at"]
     list_filter = ["action"]
     raw_id_fields = ["entry", "owner", "actor"]
+
+
+@admin.register(KindRule)
+class KindRuleAdmin(admin.ModelAdmin):
+    list_display = ["certifier", "kind", "allowed", "value", "per_unit", "cycle_cap", "entry_cap"]
+    list_filter = ["certifier", "kind"]
+
+
+@admin.register(Cycle)
+class CycleAdmin(admin.ModelAdmin):
+    """A cycle's end defaults from the rules; an admin may correct it here."""
+
+    list_display = ["certification", "starts_on", "ends_on", "credits_required", "renewed_on"]
+    list_filter = ["certification__program__certifier"]
+    search_fields = ["certification__user__email"]
+    raw_id_fields = ["certification"]
