@@ -24,7 +24,9 @@ UNLABELLED_JS = """
       || el.getAttribute('aria-labelledby') || el.getAttribute('title');
     if (!labelled) bad.push(el.outerHTML.slice(0, 120));
   }
-  for (const img of document.querySelectorAll('img:not([alt])')) bad.push(img.outerHTML.slice(0, 120));
+  for (const img of document.querySelectorAll('img:not([alt])')) {
+    bad.push(img.outerHTML.slice(0, 120));
+  }
   if (!document.querySelector('main')) bad.push('no <main> landmark');
   return bad;
 }
