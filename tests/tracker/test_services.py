@@ -3,13 +3,11 @@ import uuid
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
 
-from tests.catalog.factories import ConferenceFactory, CourseFactory, SessionFactory
+from tests.catalog.factories import CourseFactory
 from tests.petitions.factories import PetitionFactory
-from tests.tracker.factories import CertificationFactory, CprCardFactory, ProgramFactory
-from tracker import selectors, services
-from tracker.models import Certifier, CreditEntry, Cycle, EntryChange, Kind, Program
+from tracker import services
+from tracker.models import Certifier, CreditEntry, EntryChange, Kind, Program
 
 pytestmark = pytest.mark.django_db
 
