@@ -1,8 +1,11 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
 from django.urls import reverse
+from django.utils import timezone
 
 CREDIT = {"max_digits": 6, "decimal_places": 1}
 
@@ -16,6 +19,42 @@ class PetitionQuerySet(models.QuerySet):
 
     def first_come_first_served(self):
         return self.order_by("submitted_at", "pk")
+
+    def visible_to(self, user):
+        """The owner's petitions; every petition for a reviewer."""
+        from accounts.roles import is_reviewer
+
+        return self if is_reviewer(user) else self.owned_by(user)
+
+    def with_status(self, status):
+        """`open`, `all`, or one status."""
+        if status == "all":
+            return self
+        if status == "open":
+            return self.open()
+        return self.filter(status=status)
+
+    def of_type(self, petition_type):
+        return self.filter(type=petition_type) if petition_type else self
+
+    def aged(self, age, *, now, target_days):
+        """Filter by age against the decision target: overdue, due_soon (7 days), on_track."""
+        due = now - datetime.timedelta(days=target_days)
+        if age == "overdue":
+            return self.filter(submitted_at__lt=due)
+        if age == "due_soon":
+            return self.filter(
+                submitted_at__gte=due, submitted_at__lt=due + datetime.timedelta(days=7)
+            )
+        if age == "on_track":
+            return self.filter(submitted_at__gte=due)
+        return self
+
+    def annotate_documents(self):
+        return self.annotate(document_count=models.Count("documents"))
+
+    def for_queue(self):
+        return self.select_related("user").annotate_documents()
 
 
 class Petition(models.Model):
@@ -97,6 +136,25 @@ class Petition(models.Model):
     def get_absolute_url(self):
         return reverse("petitions:detail", args=[self.pk])
 
+    @property
+    def is_open(self):
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_decided(self):
+        return self.status in self.DECIDED_STATUSES
+
+    @property
+    def due_at(self):
+        """When a decision is due: the target counts from the day it was filed."""
+        return self.submitted_at + datetime.timedelta(days=settings.PETITION_TARGET_DAYS)
+
+    def age_days(self, now=None):
+        return ((now or timezone.now()) - self.submitted_at).days
+
+    def is_overdue(self, now=None):
+        return self.is_open and (now or timezone.now()) > self.due_at
+
 
 class Document(models.Model):
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="documents")
@@ -114,6 +172,13 @@ class Document(models.Model):
 
     def __str__(self):
         return self.label
+
+    def get_absolute_url(self):
+        return reverse("petitions:document", args=[self.pk])
+
+    @property
+    def is_image(self):
+        return self.content_type.startswith("image/")
 
 
 class PetitionEvent(models.Model):

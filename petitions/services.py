@@ -1,0 +1,343 @@
+"""Every change of a petition: filing, review, the decision, and the ledger entry it makes.
+
+Each function locks the petition row, checks the state it is in, records a PetitionEvent,
+and schedules its email after commit. An approval and its ledger entry are one transaction;
+the ledger's one-to-one link to the petition is the database's guarantee that an approval
+can credit the professional only once.
+"""
+
+import datetime
+import logging
+from collections.abc import Sequence
+from decimal import Decimal
+from functools import partial
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.roles import is_reviewer
+from tracker.models import CreditEntry, Kind
+from tracker.services import credit_add
+
+from .models import Petition, PetitionEvent
+from .rules import assess_request, cap_for, cap_message, rule_for, unit_of
+from .uploads import MAX_FILES, CheckedFile, discard_on_failure, documents_save
+
+logger = logging.getLogger(__name__)
+Status = Petition.Status
+
+
+class PetitionStateError(ValidationError):
+    """The petition is not in a state that allows this change."""
+
+
+class AlreadyDecided(PetitionStateError):
+    """Someone decided the petition first (another reviewer, or the same one clicking twice)."""
+
+
+# --- Helpers ----------------------------------------------------------------------------------
+
+
+def _locked(petition: Petition) -> Petition:
+    # of=("self",) keeps PostgreSQL from locking the joined user row too.
+    return (
+        Petition.objects.select_for_update(of=("self",))
+        .select_related("user", "decided_by")
+        .get(pk=petition.pk)
+    )
+
+
+def _record(petition: Petition, *, actor, from_status: str, note: str = "") -> PetitionEvent:
+    return PetitionEvent.objects.create(
+        petition=petition,
+        actor=actor,
+        from_status=from_status,
+        to_status=petition.status,
+        note=note,
+    )
+
+
+def _require_status(petition: Petition, allowed: Sequence[str], action: str):
+    if petition.status in Petition.DECIDED_STATUSES:
+        who = (
+            f" by {petition.decided_by.get_full_name() or 'a reviewer'}"
+            if petition.decided_by
+            else ""
+        )
+        when = (
+            f" on {timezone.localtime(petition.decided_at):%m/%d/%Y}" if petition.decided_at else ""
+        )
+        raise AlreadyDecided(
+            f"This petition was already decided ({petition.get_status_display().lower()}"
+            f"{who}{when}); nothing was changed.",
+            code="already_decided",
+        )
+    if petition.status not in allowed:
+        raise PetitionStateError(
+            f"A petition that is {petition.get_status_display().lower()} cannot be {action}.",
+            code="bad_state",
+        )
+
+
+def _require_reviewer(reviewer, petition: Petition):
+    if not is_reviewer(reviewer):
+        raise PermissionDenied
+    if reviewer.pk == petition.user_id:
+        raise PetitionStateError("You cannot review your own petition.", code="own_petition")
+
+
+def _require_owner(user, petition: Petition):
+    if user.pk != petition.user_id:
+        raise PermissionDenied
+
+
+def _email_later(petition_pk: int, kind: str):
+    transaction.on_commit(
+        partial(petition_email_send, petition_pk=petition_pk, kind=kind), robust=True
+    )
+
+
+def petition_email_send(*, petition_pk: int, kind: str) -> None:
+    """Tell the professional what happened to their petition."""
+    petition = Petition.objects.select_related("user").get(pk=petition_pk)
+    unit = unit_of(petition.certification.program.certifier if petition.certification else None)
+    title = petition.course_title
+    name = petition.user.get_short_name() or petition.user.email
+    if kind == Status.APPROVED:
+        subject = f"Petition approved: {title}"
+        outcome = (
+            f"your petition for “{title}” was approved. {petition.credit_awarded} {unit} "
+            "has been added to your ledger and counts toward your renewal."
+        )
+        if petition.decision_reason:
+            outcome += f"\n\nThe reviewer's note: {petition.decision_reason}"
+    elif kind == Status.DENIED:
+        subject = f"Petition denied: {title}"
+        outcome = f"your petition for “{title}” was denied.\n\nReason: {petition.decision_reason}"
+    else:
+        subject = f"More information needed: {title}"
+        note = petition.events.filter(to_status=Status.INFO_REQUESTED).last()
+        outcome = (
+            f"a reviewer needs more information about your petition for “{title}”.\n\n"
+            f"{note.note if note else ''}\n\nOpen the petition under My petitions to answer "
+            "and add documents."
+        )
+    send_mail(
+        subject,
+        f"Hello {name},\n\n{outcome}\n\n— CEC Portal",
+        None,
+        [petition.user.email],
+    )
+
+
+def petition_cap(petition: Petition) -> Decimal | None:
+    """The most this petition may be awarded under its certifier's rule (None: no limit)."""
+    if petition.certification_id is None:
+        return None
+    certifier = petition.certification.program.certifier
+    return cap_for(
+        rule_for(certifier, petition.type),
+        petition_type=petition.type,
+        is_prep_course=petition.type == Petition.Type.COLLEGE and petition.is_prep_course,
+    )
+
+
+# --- Filing -----------------------------------------------------------------------------------
+
+
+def petition_submit(
+    *,
+    user,
+    type: str,  # noqa: A002 - the field's name
+    course_title: str,
+    provider_name: str,
+    completion_date: datetime.date,
+    description: str,
+    documents: Sequence[CheckedFile],
+    credit_requested: Decimal | None = None,
+    contact_hours: Decimal | None = None,
+    credit_hours: Decimal | None = None,
+    grade: str = "",
+    is_prep_course: bool = False,
+) -> Petition:
+    """File a petition with its documents. Nothing is stored unless everything is."""
+    if not 1 <= len(documents) <= MAX_FILES:
+        raise ValidationError(
+            {"documents": f"Attach between 1 and {MAX_FILES} supporting documents."}
+        )
+    is_college = type == Petition.Type.COLLEGE
+    assessment = assess_request(
+        user=user,
+        petition_type=type,
+        completion_date=completion_date,
+        contact_hours=contact_hours,
+        credit_hours=credit_hours,
+        grade=grade,
+        is_prep_course=is_prep_course,
+        credit_requested=credit_requested,
+    )
+    if assessment.errors:
+        raise ValidationError(assessment.errors)
+    with discard_on_failure() as stored, transaction.atomic():
+        petition = Petition.objects.create(
+            user=user,
+            type=type,
+            course_title=course_title,
+            provider_name=provider_name,
+            completion_date=completion_date,
+            contact_hours=None if is_college else contact_hours,
+            credit_hours=credit_hours if is_college else None,
+            grade=grade if is_college else "",
+            is_prep_course=is_college and is_prep_course,
+            credit_requested=assessment.credit,
+            description=description,
+            certification=assessment.certification,
+        )
+        documents_save(petition=petition, files=documents, uploaded_by=user, stored=stored)
+        _record(petition, actor=user, from_status="", note="Filed.")
+    return petition
+
+
+def petition_resubmit(
+    *, petition: Petition, user, note: str = "", documents: Sequence[CheckedFile] = ()
+) -> Petition:
+    """The professional answers a request for information and sends the petition back."""
+    note = note.strip()
+    if not note and not documents:
+        raise ValidationError("Add a note or at least one document to answer the reviewer.")
+    with discard_on_failure() as stored, transaction.atomic():
+        locked = _locked(petition)
+        _require_owner(user, locked)
+        _require_status(locked, [Status.INFO_REQUESTED], "resubmitted")
+        if locked.documents.count() + len(documents) > MAX_FILES * 2:
+            raise ValidationError(f"A petition may carry at most {MAX_FILES * 2} documents.")
+        documents_save(petition=locked, files=documents, uploaded_by=user, stored=stored)
+        from_status, locked.status = locked.status, Status.SUBMITTED
+        locked.save(update_fields=["status", "updated_at"])
+        names = ", ".join(d.label for d in documents)
+        _record(
+            locked,
+            actor=user,
+            from_status=from_status,
+            note="\n".join(filter(None, [note, f"Added: {names}" if names else ""])),
+        )
+    return locked
+
+
+def petition_withdraw(*, petition: Petition, user, note: str = "") -> Petition:
+    """The professional takes the petition back before a decision."""
+    with transaction.atomic():
+        locked = _locked(petition)
+        _require_owner(user, locked)
+        _require_status(locked, Petition.OPEN_STATUSES, "withdrawn")
+        from_status, locked.status = locked.status, Status.WITHDRAWN
+        locked.save(update_fields=["status", "updated_at"])
+        _record(locked, actor=user, from_status=from_status, note=note.strip())
+    return locked
+
+
+# --- Review -----------------------------------------------------------------------------------
+
+
+def petition_start_review(*, petition: Petition, reviewer) -> Petition:
+    with transaction.atomic():
+        locked = _locked(petition)
+        _require_reviewer(reviewer, locked)
+        _require_status(locked, [Status.SUBMITTED], "taken into review")
+        from_status, locked.status = locked.status, Status.UNDER_REVIEW
+        locked.save(update_fields=["status", "updated_at"])
+        _record(locked, actor=reviewer, from_status=from_status)
+    return locked
+
+
+def petition_request_info(*, petition: Petition, reviewer, note: str) -> Petition:
+    """Ask the professional for more documents or details; they answer with a resubmission."""
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": "Say what information is needed."})
+    with transaction.atomic():
+        locked = _locked(petition)
+        _require_reviewer(reviewer, locked)
+        _require_status(
+            locked, [Status.SUBMITTED, Status.UNDER_REVIEW], "sent back for information"
+        )
+        from_status, locked.status = locked.status, Status.INFO_REQUESTED
+        locked.save(update_fields=["status", "updated_at"])
+        _record(locked, actor=reviewer, from_status=from_status, note=note)
+        _email_later(locked.pk, Status.INFO_REQUESTED)
+    return locked
+
+
+def petition_approve(
+    *, petition: Petition, reviewer, credit: Decimal | None = None, note: str = ""
+) -> Petition:
+    """Approve and credit the ledger once, in one transaction. A second approval fails."""
+    try:
+        with transaction.atomic():
+            locked = _locked(petition)
+            _require_reviewer(reviewer, locked)
+            _require_status(locked, Petition.OPEN_STATUSES, "approved")
+            award = locked.credit_requested if credit is None else credit
+            if award <= 0:
+                raise ValidationError({"credit": "The awarded credit must be more than zero."})
+            cap = petition_cap(locked)
+            if cap is not None and award > cap:
+                raise ValidationError(
+                    {"credit": cap_message(cap, locked.type, locked.is_prep_course)}
+                )
+            from_status = locked.status
+            locked.status = Status.APPROVED
+            locked.credit_awarded = award
+            locked.decision_reason = note.strip()
+            locked.decided_by = reviewer
+            locked.decided_at = timezone.now()
+            locked.save()
+            credit_add(
+                user=locked.user,
+                kind=Kind.PETITION,
+                completion_date=locked.completion_date,
+                credit=award,
+                title=locked.course_title,
+                source=CreditEntry.Source.PETITION,
+                petition=locked,
+                actor=reviewer,
+            )
+            _record(
+                locked,
+                actor=reviewer,
+                from_status=from_status,
+                note="\n".join(filter(None, [f"Awarded {award}.", note.strip()])),
+            )
+            _email_later(locked.pk, Status.APPROVED)
+    except IntegrityError:
+        # The row lock makes this unreachable in practice; the one-to-one link still refuses
+        # a second ledger entry if anything ever got past it.
+        if CreditEntry.objects.filter(petition_id=petition.pk).exists():
+            raise AlreadyDecided(
+                "This petition was already approved; nothing was changed.",
+                code="already_decided",
+            ) from None
+        raise
+    return locked
+
+
+def petition_deny(*, petition: Petition, reviewer, reason: str) -> Petition:
+    """Deny with a reason the professional will read. Nothing enters the ledger."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Give the reason for the denial."})
+    with transaction.atomic():
+        locked = _locked(petition)
+        _require_reviewer(reviewer, locked)
+        _require_status(locked, Petition.OPEN_STATUSES, "denied")
+        from_status = locked.status
+        locked.status = Status.DENIED
+        locked.decision_reason = reason
+        locked.decided_by = reviewer
+        locked.decided_at = timezone.now()
+        locked.save()
+        _record(locked, actor=reviewer, from_status=from_status, note=reason)
+        _email_later(locked.pk, Status.DENIED)
+    return locked
