@@ -1,10 +1,15 @@
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
 from django.urls import reverse
 
-from .numbers import NUMBER_REGEX_SQL, PREFIXES
+from .numbers import NUMBER_RE, NUMBER_REGEX_SQL, PREFIXES
+
+# The start of a course number, as typed into the catalog search ("CA23").
+NUMBER_START_RE = re.compile(r"^(CEP|CP|CA|CS|CL)[0-9]{1,5}$")
 
 
 class ProviderQuerySet(models.QuerySet):
@@ -38,6 +43,43 @@ class CourseQuerySet(models.QuerySet):
 
     def pending(self):
         return self.filter(status=Course.Status.PENDING)
+
+    def public(self):
+        """What the public catalog shows: approved courses, and retired ones for reference."""
+        return self.filter(status__in=[Course.Status.APPROVED, Course.Status.RETIRED])
+
+    def current(self, on):
+        return self.approved().filter(
+            Q(approved_on__isnull=True) | Q(approved_on__lte=on),
+            Q(expires_on__isnull=True) | Q(expires_on__gte=on),
+        )
+
+    def expired(self, on):
+        return self.approved().filter(expires_on__lt=on)
+
+    def owned_by(self, user):
+        """The courses of the user's provider; nothing for anyone else."""
+        if not user.is_authenticated or user.provider_id is None:
+            return self.none()
+        return self.filter(provider_id=user.provider_id)
+
+    def review_queue(self):
+        """Pending registrations, first come first served."""
+        return (
+            self.pending().select_related("provider", "submitted_by").order_by("submitted_at", "pk")
+        )
+
+    def search(self, text):
+        """Match a course number (whole or its start), or every word in the title or provider."""
+        compact = "".join(text.split()).upper()
+        if NUMBER_RE.fullmatch(compact):
+            return self.filter(number=compact)
+        if NUMBER_START_RE.fullmatch(compact):
+            return self.filter(number__startswith=compact)
+        query = self
+        for word in text.split()[:10]:
+            query = query.filter(Q(title__icontains=word) | Q(provider__name__icontains=word))
+        return query
 
 
 class Course(models.Model):

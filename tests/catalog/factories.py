@@ -45,3 +45,12 @@ class SessionFactory(DjangoModelFactory):
     code = factory.Sequence(lambda n: f"S{n}")
     title = factory.Sequence(lambda n: f"Session {n}")
     cec_value = Decimal("0.2")
+
+
+class PendingCourseFactory(CourseFactory):
+    """A registration waiting for a reviewer: no number, no approval window."""
+
+    number = None
+    status = Course.Status.PENDING
+    approved_on = None
+    expires_on = None

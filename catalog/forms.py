@@ -1,0 +1,188 @@
+import datetime
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from .models import Course, Provider
+from .numbers import PREFIXES
+
+CEC_FIELD = {
+    "max_digits": 5,
+    "decimal_places": 1,
+    "min_value": Decimal("0.1"),
+    "max_value": Decimal("999.9"),
+}
+
+
+class CatalogSearchForm(forms.Form):
+    """The public catalog's filters. An invalid filter is dropped, never an error page."""
+
+    STATUS_CHOICES = [
+        ("", "Current and expired"),
+        ("current", "Current approval"),
+        ("expired", "Approval expired"),
+        ("retired", "Retired"),
+    ]
+
+    q = forms.CharField(
+        label="Number, title words or provider", max_length=200, required=False, strip=True
+    )
+    format = forms.ChoiceField(
+        label="Format", choices=[("", "Any format"), *Course.Format.choices], required=False
+    )
+    status = forms.ChoiceField(label="Status", choices=STATUS_CHOICES, required=False)
+
+    def filters(self):
+        """The valid filters only: a bad value in one does not throw away the others."""
+        if self.is_bound:
+            self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {name: data.get(name, "") for name in self.fields}
+
+
+class CourseRegistrationForm(forms.Form):
+    title = forms.CharField(max_length=300)
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=10_000
+    )
+    delivery_format = forms.ChoiceField(label="Delivery format", choices=Course.Format.choices)
+    cec_value = forms.DecimalField(
+        label="CEC value",
+        required=False,
+        help_text="In tenths (0.1 CEC = 1 contact hour). A conference leaves this blank: "
+        "each session carries its own value.",
+        **CEC_FIELD,
+    )
+
+    def clean(self):
+        data = super().clean()
+        conference = data.get("delivery_format") == Course.Format.CONFERENCE
+        if not conference and "cec_value" in data and data.get("cec_value") is None:
+            self.add_error("cec_value", "Enter the course's CEC value.")
+        if conference:
+            data["cec_value"] = None
+        return data
+
+
+class SessionForm(forms.Form):
+    code = forms.CharField(max_length=20)
+    title = forms.CharField(max_length=300)
+    cec_value = forms.DecimalField(label="CEC value", **CEC_FIELD)
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip().upper()
+        if not code.replace("-", "").replace(".", "").replace("_", "").isalnum():
+            raise ValidationError("Use letters, digits, dots or dashes.")
+        return code
+
+
+class BaseSessionFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        codes = set()
+        for form in self.forms:
+            if not form.cleaned_data or self.can_delete and self._should_delete_form(form):
+                continue
+            code = form.cleaned_data["code"]
+            if code in codes:
+                raise ValidationError(f"Session code {code} appears twice.")
+            codes.add(code)
+
+    def sessions(self):
+        return [
+            {k: form.cleaned_data[k] for k in ("code", "title", "cec_value")}
+            for form in self.forms
+            if form.cleaned_data and not (self.can_delete and self._should_delete_form(form))
+        ]
+
+
+SessionFormSet = forms.formset_factory(
+    SessionForm,
+    formset=BaseSessionFormSet,
+    extra=3,
+    can_delete=True,
+    max_num=100,
+    validate_max=True,
+    absolute_max=100,
+)
+
+
+def _default_window():
+    today = timezone.localdate()
+    try:
+        end = today.replace(year=today.year + 2) - datetime.timedelta(days=1)
+    except ValueError:  # 29 February
+        end = today.replace(year=today.year + 2, day=28)
+    return today, end
+
+
+class ApproveForm(forms.Form):
+    number_prefix = forms.ChoiceField(
+        label="Number prefix",
+        choices=[(p, p) for p in PREFIXES],
+        help_text="The digits are the next free ones for this prefix.",
+    )
+    approved_on = forms.DateField(label="Approved on (MM/DD/YYYY)")
+    expires_on = forms.DateField(label="Expires on (MM/DD/YYYY)")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        start, end = _default_window()
+        self.fields["approved_on"].initial = start
+        self.fields["expires_on"].initial = end
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("approved_on"), data.get("expires_on")
+        if start and end and end < start:
+            self.add_error("expires_on", "The approval cannot expire before it starts.")
+        return data
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="The provider sees this reason.",
+    )
+
+
+class ProviderForm(forms.ModelForm):
+    class Meta:
+        model = Provider
+        fields = ["name", "contact_email", "website"]
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if Provider.objects.filter(name__iexact=name).exists():
+            raise ValidationError("A provider with this name already exists.")
+        return name
+
+
+class StaffForm(forms.Form):
+    email = forms.EmailField(
+        label="Email of the staff member", help_text="They must already have an account."
+    )
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="UTF-8 CSV (a BOM and Windows line endings are fine), at most "
+        f"{settings.MAX_UPLOAD_BYTES // (1024 * 1024)} MB. Larger files: "
+        "manage.py import_courses FILE.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.MAX_UPLOAD_BYTES:
+            raise ValidationError(
+                "This file is too large for the upload page; use manage.py import_courses."
+            )
+        if upload.size == 0:
+            raise ValidationError("The file is empty.")
+        return upload

@@ -1,0 +1,18 @@
+// The registration form: add session rows to the formset from its empty template.
+(function () {
+  document.addEventListener("DOMContentLoaded", function () {
+    var button = document.getElementById("add-session");
+    var template = document.getElementById("session-empty-form");
+    var total = document.getElementById("id_sessions-TOTAL_FORMS");
+    var list = document.getElementById("session-forms");
+    if (!button || !template || !total || !list) return;
+    button.addEventListener("click", function () {
+      var index = parseInt(total.value, 10);
+      var html = template.innerHTML.replace(/__prefix__/g, String(index));
+      list.insertAdjacentHTML("beforeend", html);
+      total.value = String(index + 1);
+      var first = list.lastElementChild.querySelector("input");
+      if (first) first.focus();
+    });
+  });
+})();
