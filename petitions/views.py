@@ -1,21 +1,336 @@
-from django.shortcuts import get_object_or_404, render
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import reviewer_required
+from accounts.roles import is_reviewer
+from tracker.selectors import current_cycles_on, snapshot
 
-from .models import Petition
+from . import services
+from .forms import (
+    ApproveForm,
+    DenyForm,
+    PetitionForm,
+    QueueFilterForm,
+    RequestInfoForm,
+    RespondForm,
+    WithdrawForm,
+)
+from .models import Document, Petition, PetitionEvent
+from .rules import describe_cycle
+from .uploads import download_name
+
+QUEUE_PAGE_SIZE = 25
+
+
+def _with_history(queryset):
+    return queryset.select_related("user", "decided_by", "certification__program").prefetch_related(
+        "documents",
+        Prefetch("events", queryset=PetitionEvent.objects.select_related("actor")),
+    )
+
+
+def _form_errors(form, exc: ValidationError):
+    """Put a service's ValidationError on the form, by field where it names one."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+# --- The professional -------------------------------------------------------------------------
 
 
 def petition_list(request):
-    petitions = Petition.objects.owned_by(request.user)
-    return render(request, "petitions/list.html", {"petitions": petitions})
+    petitions = (
+        Petition.objects.owned_by(request.user)
+        .select_related("decided_by")
+        .annotate_documents()
+        .order_by("-submitted_at", "-pk")
+    )
+    return render(
+        request,
+        "petitions/list.html",
+        {"petitions": petitions, "target_days": settings.PETITION_TARGET_DAYS},
+    )
+
+
+def petition_new(request):
+    user = request.user
+    has_certification = user.certifications.exists()
+    if request.method == "POST":
+        form = PetitionForm(request.POST, request.FILES, user=user)
+        if form.is_valid():
+            try:
+                petition = services.petition_submit(user=user, **form.service_kwargs())
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    "Your petition was filed. Reviewers decide in the order petitions arrive, "
+                    f"within {settings.PETITION_TARGET_DAYS} days as a rule.",
+                )
+                return redirect(petition)
+    else:
+        form = PetitionForm(user=user)
+    cycles = current_cycles_on(user, timezone.localdate()) if has_certification else []
+    return render(
+        request,
+        "petitions/new.html",
+        {
+            "form": form,
+            "has_certification": has_certification,
+            "current_cycles": [describe_cycle(c, cy) for c, cy in cycles],
+            "assessment": form.assessment,
+        },
+    )
+
+
+@require_GET
+def petition_preview(request):
+    """Which cycle(s) the petition counts toward and the suggested credit (htmx fragment)."""
+    form = PetitionForm(request.GET, user=request.user, preview=True)
+    form.is_valid()
+    return render(
+        request,
+        "petitions/new.html#preview",
+        {"form": form, "assessment": form.assessment},
+    )
 
 
 def petition_detail(request, pk):
-    petition = get_object_or_404(Petition.objects.owned_by(request.user), pk=pk)
-    return render(request, "petitions/detail.html", {"petition": petition})
+    petition = get_object_or_404(_with_history(Petition.objects.visible_to(request.user)), pk=pk)
+    return render(request, "petitions/detail.html", _detail_context(request, petition))
+
+
+def _detail_context(request, petition, **forms):
+    is_owner = petition.user_id == request.user.pk
+    return {
+        "petition": petition,
+        "is_owner": is_owner,
+        "can_review": is_reviewer(request.user),
+        "respond_form": forms.get("respond_form") or RespondForm(),
+        "withdraw_form": forms.get("withdraw_form") or WithdrawForm(),
+    }
+
+
+def _owned(request, pk):
+    return get_object_or_404(Petition.objects.owned_by(request.user), pk=pk)
+
+
+@require_POST
+def petition_withdraw(request, pk):
+    petition = _owned(request, pk)
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            services.petition_withdraw(
+                petition=petition, user=request.user, note=form.cleaned_data["note"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "Your petition was withdrawn.")
+    return redirect(petition)
+
+
+@require_POST
+def petition_respond(request, pk):
+    petition = _owned(request, pk)
+    form = RespondForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.petition_resubmit(
+                petition=petition,
+                user=request.user,
+                note=form.cleaned_data["note"],
+                documents=form.cleaned_data["documents"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Your answer was sent; the petition is back in the queue.")
+            return redirect(petition)
+    petition = get_object_or_404(_with_history(Petition.objects.owned_by(request.user)), pk=pk)
+    return render(
+        request,
+        "petitions/detail.html",
+        _detail_context(request, petition, respond_form=form),
+        status=400,
+    )
+
+
+def document(request, pk):
+    """A supporting document, to its owner or a reviewer; 404 to anyone else."""
+    documents = Document.objects.select_related("petition")
+    if not is_reviewer(request.user):
+        documents = documents.filter(petition__user=request.user)
+    doc = get_object_or_404(documents, pk=pk)
+    try:
+        handle = doc.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file is missing.") from None
+    # PDFs download; images show inline (the type is the one read from the content).
+    response = FileResponse(
+        handle,
+        content_type=doc.content_type,
+        as_attachment=not doc.is_image,
+        filename=download_name(doc.label, doc.content_type),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response
+
+
+# --- Reviewers --------------------------------------------------------------------------------
 
 
 @reviewer_required
 def queue(request):
-    petitions = Petition.objects.open().first_come_first_served()
-    return render(request, "petitions/queue.html", {"petitions": petitions})
+    filters = QueueFilterForm(request.GET)
+    chosen = filters.values()
+    now = timezone.now()
+    petitions = (
+        Petition.objects.for_queue()
+        .with_status(chosen["status"])
+        .of_type(chosen["type"])
+        .aged(chosen["age"], now=now, target_days=settings.PETITION_TARGET_DAYS)
+        .first_come_first_served()
+    )
+    page_obj = Paginator(petitions, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "petition": p,
+            "age": p.age_days(now),
+            "overdue": p.is_overdue(now),
+            "left": settings.PETITION_TARGET_DAYS - p.age_days(now),
+        }
+        for p in page_obj
+    ]
+    return render(
+        request,
+        "petitions/queue.html",
+        {
+            "filters": QueueFilterForm(initial=chosen),
+            "chosen": chosen,
+            "page_obj": page_obj,
+            "rows": rows,
+            "target_days": settings.PETITION_TARGET_DAYS,
+        },
+    )
+
+
+def _review_context(request, petition, **forms):
+    current = [r for r in snapshot(petition.user).results if r.is_current]
+    return {
+        "petition": petition,
+        "cap": services.petition_cap(petition),
+        "current_results": current,
+        "approve_form": forms.get("approve_form")
+        or ApproveForm(initial={"credit": petition.credit_requested}),
+        "deny_form": forms.get("deny_form") or DenyForm(),
+        "info_form": forms.get("info_form") or RequestInfoForm(),
+        "is_own": petition.user_id == request.user.pk,
+        "target_days": settings.PETITION_TARGET_DAYS,
+    }
+
+
+def _reviewable(pk):
+    return get_object_or_404(_with_history(Petition.objects.all()), pk=pk)
+
+
+@reviewer_required
+def review(request, pk):
+    petition = _reviewable(pk)
+    return render(request, "petitions/review.html", _review_context(request, petition))
+
+
+def _decide(request, pk, form_class, form_key, act, success):
+    petition = _reviewable(pk)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            act(petition, form.cleaned_data)
+        except services.PetitionStateError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("petitions:review", pk=pk)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect("petitions:review", pk=pk)
+    petition = _reviewable(pk)
+    return render(
+        request,
+        "petitions/review.html",
+        _review_context(request, petition, **{form_key: form}),
+        status=400,
+    )
+
+
+@reviewer_required
+@require_POST
+def start_review(request, pk):
+    petition = _reviewable(pk)
+    try:
+        services.petition_start_review(petition=petition, reviewer=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "You are reviewing this petition.")
+    return redirect("petitions:review", pk=pk)
+
+
+@reviewer_required
+@require_POST
+def approve(request, pk):
+    return _decide(
+        request,
+        pk,
+        ApproveForm,
+        "approve_form",
+        lambda p, data: services.petition_approve(
+            petition=p, reviewer=request.user, credit=data["credit"], note=data["note"]
+        ),
+        "Approved. The credit is in the professional's ledger and they have been emailed.",
+    )
+
+
+@reviewer_required
+@require_POST
+def deny(request, pk):
+    return _decide(
+        request,
+        pk,
+        DenyForm,
+        "deny_form",
+        lambda p, data: services.petition_deny(
+            petition=p, reviewer=request.user, reason=data["reason"]
+        ),
+        "Denied. The professional has been emailed the reason.",
+    )
+
+
+@reviewer_required
+@require_POST
+def request_info(request, pk):
+    return _decide(
+        request,
+        pk,
+        RequestInfoForm,
+        "info_form",
+        lambda p, data: services.petition_request_info(
+            petition=p, reviewer=request.user, note=data["note"]
+        ),
+        "The professional has been asked for more information.",
+    )
