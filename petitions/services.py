@@ -294,6 +294,11 @@ def petition_approve(
             locked.decided_by = reviewer
             locked.decided_at = timezone.now()
             locked.save()
+            if CreditEntry.objects.filter(petition_id=locked.pk).exists():
+                raise AlreadyDecided(
+                    "This petition was already decided: it has its ledger entry; nothing was changed.",
+                    code="already_decided",
+                )
             credit_add(
                 user=locked.user,
                 kind=Kind.PETITION,
@@ -316,7 +321,7 @@ def petition_approve(
         # a second ledger entry if anything ever got past it.
         if CreditEntry.objects.filter(petition_id=petition.pk).exists():
             raise AlreadyDecided(
-                "This petition was already approved; nothing was changed.",
+                "This petition was already decided (approved); nothing was changed.",
                 code="already_decided",
             ) from None
         raise
