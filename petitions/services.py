@@ -296,7 +296,7 @@ def petition_approve(
             locked.save()
             if CreditEntry.objects.filter(petition_id=locked.pk).exists():
                 raise AlreadyDecided(
-                    "This petition was already decided: it has its ledger entry; nothing was changed.",
+                    "This petition was already decided: it has its ledger entry; nothing changed.",
                     code="already_decided",
                 )
             credit_add(
