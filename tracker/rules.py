@@ -210,6 +210,11 @@ class CycleResult:
         return min(100, int(self.total * 100 / self.required))
 
     @property
+    def days_past(self) -> int:
+        """Days since the deadline (0 until it passes)."""
+        return max(-self.days_left, 0)
+
+    @property
     def is_closed(self) -> bool:
         return self.cycle.renewed_on is not None
 

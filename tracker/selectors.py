@@ -74,7 +74,7 @@ def certification_data(certification: Certification) -> rules.CertificationData:
     )
 
 
-def entry_data(entry: CreditEntry) -> rules.EntryData:
+def entry_data(entry: CreditEntry, *, with_label: bool = False) -> rules.EntryData:
     created = entry.created_at
     if isinstance(created, datetime.datetime):
         created = timezone.localdate(created) if timezone.is_aware(created) else created.date()
@@ -91,7 +91,15 @@ def entry_data(entry: CreditEntry) -> rules.EntryData:
         grade=(entry.grade or "").strip().upper(),
         is_prep_course=entry.is_prep_course,
         created_on=created if isinstance(created, datetime.date) else None,
+        label=entry_label(entry) if with_label else "",
     )
+
+
+def entry_label(entry: CreditEntry) -> str:
+    """How a ledger line is named on a page (relations must be loaded)."""
+    if entry.course_id:
+        return f"{entry.course.number} {entry.course.title}"
+    return entry_title(entry)
 
 
 def card_data(card: CprCard) -> rules.CprCardData:
@@ -177,7 +185,7 @@ def snapshot(user, *, today: datetime.date | None = None) -> Snapshot:
         if certifier.pk not in rules_by_certifier:
             rules_by_certifier[certifier.pk] = certifier_rules(certifier)
     cert_data = [certification_data(c) for c in certifications]
-    data = [entry_data(e) for e in entries]
+    data = [entry_data(e, with_label=True) for e in entries]
     results = rules.evaluate(
         certifications=cert_data,
         entries=data,
@@ -236,3 +244,57 @@ def suggested_credit(
 
 def current_cycle(certification: Certification) -> Cycle | None:
     return certification.cycles.filter(renewed_on__isnull=True).order_by("-starts_on").first()
+
+
+def ledger_rows(view: Snapshot) -> list[dict]:
+    """Each ledger line with the certifications it counts toward and why it does not elsewhere."""
+    counts: dict[int, list] = {}
+    reasons: dict[int, list] = {}
+    for result in view.results:
+        name = result.certification.name
+        if not result.is_current:
+            name = f"{name} ({result.cycle.starts_on:%m/%d/%Y}–{result.cycle.ends_on:%m/%d/%Y})"
+        for counted in result.counted:
+            counts.setdefault(counted.entry.id, []).append((name, counted.credit))
+        for skipped in result.not_counted:
+            reasons.setdefault(skipped.entry.id, []).append((name, skipped.reason))
+    for skipped in view.nowhere:
+        reasons.setdefault(skipped.entry.id, []).append(("No renewal", skipped.reason))
+    rows = []
+    for entry in view.entries:
+        rows.append(
+            {
+                "entry": entry,
+                "title": entry_title(entry),
+                "unit": entry.certifier.credit_unit if entry.certifier_id else "CEC",
+                "counts": counts.get(entry.pk, []),
+                "reasons": reasons.get(entry.pk, []),
+                "locked": view.is_locked(entry) or entry.source == CreditEntry.Source.PETITION,
+            }
+        )
+    return rows
+
+
+def entry_title(entry: CreditEntry) -> str:
+    if entry.course_id:
+        return entry.course.title
+    if entry.program_id:
+        return str(entry.program)
+    if entry.cpr_card_id:
+        card = entry.cpr_card
+        return f"CPR/AED card {card.issued_on:%m/%d/%Y} – {card.expires_on:%m/%d/%Y}"
+    return entry.title or entry.get_kind_display()
+
+
+def entry_lock(entry: CreditEntry) -> str | None:
+    """Why an entry is read-only, or None when its owner may change it."""
+    if entry.source == CreditEntry.Source.PETITION:
+        return "Credit awarded on a petition is read-only."
+    certs = [certification_data(c) for c in certifications_of(entry.user_id)]
+    cycle = rules.locking_cycle(entry_data(entry), certs)
+    if cycle is not None:
+        return (
+            f"This credit belongs to a cycle renewed on {cycle.renewed_on:%m/%d/%Y}; "
+            "it is read-only now."
+        )
+    return None

@@ -6,4 +6,15 @@ app_name = "tracker"
 
 urlpatterns = [
     path("cecs/", views.dashboard, name="dashboard"),
+    path("cecs/lookup/", views.course_lookup, name="course-lookup"),
+    path("cecs/add/", views.credit_add, name="credit-add"),
+    path("cecs/add/<slug:kind>/", views.activity_add, name="activity-add"),
+    path("cecs/entries/<int:pk>/edit/", views.entry_edit, name="entry-edit"),
+    path("cecs/entries/<int:pk>/delete/", views.entry_delete, name="entry-delete"),
+    path("cecs/entries/<int:pk>/certificate/", views.entry_certificate, name="entry-certificate"),
+    path("cecs/certifications/add/", views.certification_add, name="certification-add"),
+    path("cecs/certifications/<int:pk>/renew/", views.cycle_renew, name="cycle-renew"),
+    path("cecs/cycles/<int:pk>/transcript/", views.transcript, name="transcript"),
+    path("cecs/cpr-cards/add/", views.cpr_card_add, name="cpr-card-add"),
+    path("cecs/export.csv", views.export_csv, name="export-csv"),
 ]

@@ -1,0 +1,445 @@
+"""Forms check the shape of what was typed; the services check the rules."""
+
+from __future__ import annotations
+
+import datetime
+import re
+import uuid
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from catalog.services import course_lookup
+
+from . import rules, uploads
+from .models import Certifier, CprCard, Kind, Program
+
+US_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
+DATE_HELP = "MM/DD/YYYY"
+
+
+class USDateField(forms.DateField):
+    """A date typed as MM/DD/YYYY; the errors say which of shape or calendar is wrong."""
+
+    def __init__(self, *, future_ok=False, **kwargs):
+        self.future_ok = future_ok
+        kwargs.setdefault("help_text", DATE_HELP)
+        kwargs.setdefault(
+            "widget",
+            forms.DateInput(
+                format="%m/%d/%Y",
+                attrs={"placeholder": DATE_HELP, "inputmode": "numeric", "autocomplete": "off"},
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.date):
+            return value
+        text = str(value).strip()
+        match = US_DATE.match(text)
+        if not match:
+            raise ValidationError(
+                f"“{text[:20]}” is not in the right format. Enter the date as MM/DD/YYYY, "
+                "e.g. 03/15/2025.",
+                code="format",
+            )
+        month, dayn, year = (int(part) for part in match.groups())
+        try:
+            return datetime.date(year, month, dayn)
+        except ValueError:
+            raise ValidationError(
+                f"{text} is not a real date (month {month}, day {dayn}). "
+                "Enter the date as MM/DD/YYYY.",
+                code="impossible",
+            ) from None
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not self.future_ok and value > timezone.localdate():
+            raise ValidationError("The date cannot be in the future.", code="future")
+
+
+class CreditField(forms.DecimalField):
+    def __init__(self, *, unit="CECs", **kwargs):
+        kwargs.setdefault("max_digits", 6)
+        kwargs.setdefault("decimal_places", 1)
+        kwargs.setdefault("label", unit)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "max_decimal_places": f"Enter the {unit} in tenths, e.g. 0.3.",
+                "invalid": f"Enter the {unit} as a number, e.g. 0.3.",
+            },
+        )
+        super().__init__(**kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and value <= 0:
+            raise ValidationError("The credit must be more than 0.", code="not_positive")
+
+
+def check_certificate(upload):
+    if not upload:
+        return upload
+    uploads.check_certificate(upload)
+    return upload
+
+
+class LedgerForm(forms.Form):
+    """What every ledger form shares: the one-time token and the outside-cycle confirmation."""
+
+    token = forms.UUIDField(widget=forms.HiddenInput)
+    confirm_outside = forms.BooleanField(
+        required=False,
+        label="Log it anyway: I understand it counts toward no renewal.",
+    )
+
+    def __init__(self, *args, user=None, view=None, **kwargs):
+        self.user = user
+        self.view = view
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("token", uuid.uuid4())
+        self.needs_confirmation = False
+        certifiers = self.certifier_choices()
+        if len(certifiers) > 1:
+            self.fields["certifier"] = forms.TypedChoiceField(
+                label="Counts toward",
+                choices=[("", "Choose…")] + [(c.id, c.code) for c in certifiers],
+                coerce=int,
+            )
+
+    def certifier_choices(self):
+        if self.view is None:
+            return []
+        return list(self.view.rules_by_certifier.values())
+
+    def chosen_certifier_id(self):
+        value = self.cleaned_data.get("certifier")
+        if value:
+            return int(value)
+        choices = self.certifier_choices()
+        return choices[0].id if len(choices) == 1 else None
+
+    def chosen_certifier(self) -> Certifier | None:
+        cid = self.chosen_certifier_id()
+        if cid is None or self.view is None:
+            return None
+        for cert in self.view.certifications:
+            if cert.program.certifier_id == cid:
+                return cert.program.certifier
+        return None
+
+    def unit(self) -> str:
+        choices = self.certifier_choices()
+        return choices[0].credit_unit if len(choices) == 1 else "CECs"
+
+    def check_outside(self, day: datetime.date | None):
+        """A date in no current cycle is kept only when the person says so."""
+        if day is None or self.view is None:
+            return
+        holding = rules.current_cycles_holding(self.view.cert_data, day, self.chosen_certifier_id())
+        if holding or self.cleaned_data.get("confirm_outside"):
+            return
+        self.needs_confirmation = True
+        if self.view.cert_data:
+            text = (
+                f"{day:%m/%d/%Y} is outside every current renewal cycle: this credit will "
+                "count toward no renewal. Tick the box below to log it anyway."
+            )
+        else:
+            text = (
+                "You have no certification yet, so this credit counts toward no renewal. "
+                "Add your certification first, or tick the box below to log it anyway."
+            )
+        self.add_error("confirm_outside", text)
+
+
+class CourseCreditForm(LedgerForm):
+    """The seed's form: course number, CECs (filled in by itself), completion date."""
+
+    course_number = forms.CharField(
+        label="Course number",
+        max_length=64,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "placeholder": "e.g. CA23456", "spellcheck": "false"}
+        ),
+    )
+    sessions = forms.TypedMultipleChoiceField(
+        required=False, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    completion_date = USDateField(label="Completion date")
+    certificate = forms.FileField(
+        required=False,
+        label="Certificate of completion (optional)",
+        help_text="PDF, JPEG or PNG, 10 MB at most.",
+        validators=[check_certificate],
+    )
+
+    field_order = ["course_number", "sessions", "completion_date", "certificate"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        lookup_url = reverse("tracker:course-lookup")
+        self.fields["course_number"].widget.attrs.update(
+            {
+                "hx-get": lookup_url,
+                "hx-trigger": "keyup changed delay:250ms, change",
+                "hx-target": "#course-lookup",
+                "hx-swap": "outerHTML",
+                "hx-include": "#id_completion_date",
+                "hx-sync": "this:replace",
+            }
+        )
+        self.fields["completion_date"].widget.attrs.update(
+            {
+                "hx-get": lookup_url,
+                "hx-trigger": "change",
+                "hx-target": "#course-lookup",
+                "hx-swap": "outerHTML",
+                "hx-include": "#id_course_number, #course-lookup input[name='sessions']",
+            }
+        )
+        self.lookup = None
+        number = self.data.get("course_number") if self.is_bound else None
+        if number:
+            # The session choices come from the course the number names.
+            self.lookup = course_lookup(number, on=_parse_or_none(self.data.get("completion_date")))
+            self.fields["sessions"].choices = [
+                (s.pk, f"{s.code} — {s.title} ({s.cec_value})") for s in self.lookup.sessions
+            ]
+
+    def clean(self):
+        data = super().clean()
+        if self.lookup is not None and "course_number" in data:
+            if not self.lookup.ok:
+                self.add_error("course_number", self.lookup.message)
+            elif self.lookup.is_conference and not data.get("sessions"):
+                self.add_error("sessions", "Tick the sessions you attended.")
+        if not self.errors:
+            self.check_outside(data.get("completion_date"))
+        return data
+
+    def selected_sessions(self):
+        wanted = set(self.cleaned_data.get("sessions") or ())
+        return [s for s in self.lookup.sessions if s.pk in wanted] if self.lookup else []
+
+    @property
+    def petition_offered(self):
+        return self.lookup is not None and self.lookup.reason not in ("ok", "malformed")
+
+
+def _parse_or_none(text) -> datetime.date | None:
+    try:
+        return USDateField(future_ok=True).to_python(text)
+    except ValidationError:
+        return None
+
+
+# --- Other activities -----------------------------------------------------------------------
+
+ACTIVITY_KINDS = {
+    "cpr-aed": Kind.CPR_AED,
+    "college": Kind.COLLEGE,
+    "presenting": Kind.PRESENTING,
+    "broadening": Kind.BROADENING,
+    "publishing": Kind.PUBLISHING,
+    "mentoring": Kind.MENTORING,
+    "extra-certification": Kind.EXTRA_CERTIFICATION,
+}
+KIND_SLUGS = {kind: slug for slug, kind in ACTIVITY_KINDS.items()}
+
+TITLE_LABELS = {
+    Kind.COLLEGE: "College course (name and school)",
+    Kind.PRESENTING: "What you presented, where",
+    Kind.BROADENING: "Certification earned (name and certifier)",
+    Kind.PUBLISHING: "What you published, where",
+    Kind.MENTORING: "Mentoring or outreach activity",
+}
+DATE_LABELS = {
+    Kind.EXTRA_CERTIFICATION: "Date earned",
+    Kind.BROADENING: "Date earned",
+    Kind.PUBLISHING: "Publication date",
+    Kind.COLLEGE: "Completion date (end of term)",
+}
+
+
+class ActivityForm(LedgerForm):
+    """One small form for each other way to earn credit; its fields depend on the kind."""
+
+    def __init__(self, *args, kind: str, rule: rules.KindRuleData | None = None, **kwargs):
+        self.kind = kind
+        self.rule = rule
+        super().__init__(*args, **kwargs)
+        unit = self.unit()
+        f = self.fields
+        if kind == Kind.CPR_AED:
+            cards = CprCard.objects.filter(user=self.user).order_by("-issued_on", "-pk")
+            f["cpr_card"] = forms.ModelChoiceField(
+                queryset=cards,
+                label="CPR/AED card",
+                empty_label="Choose a card…",
+                help_text="Worth 0.2 per year of card at ACE; the date is the card's issue date.",
+            )
+        elif kind == Kind.EXTRA_CERTIFICATION:
+            certifier_ids = [c.id for c in self.certifier_choices()]
+            programs = Program.objects.select_related("certifier").order_by(
+                "certifier__name", "name"
+            )
+            if certifier_ids:
+                programs = programs.filter(certifier_id__in=certifier_ids)
+            f["program"] = forms.ModelChoiceField(
+                queryset=programs, label="Certification earned", empty_label="Choose…"
+            )
+        else:
+            f["title"] = forms.CharField(label=TITLE_LABELS.get(kind, "Activity"), max_length=300)
+        if kind == Kind.COLLEGE:
+            f["credit_hours"] = forms.DecimalField(
+                label="College credit hours",
+                max_digits=4,
+                decimal_places=1,
+                min_value=Decimal("0.1"),
+            )
+            f["grade"] = forms.CharField(
+                label="Grade", max_length=2, help_text="C or better counts (A, B+, C …)."
+            )
+            f["is_prep_course"] = forms.BooleanField(
+                required=False, label="This was a certification-prep course"
+            )
+        if kind in (Kind.PRESENTING, Kind.MENTORING):
+            f["credit"] = CreditField(unit=unit, help_text=self.cap_text(unit))
+        if kind != Kind.CPR_AED:
+            f["completion_date"] = USDateField(label=DATE_LABELS.get(kind, "Completion date"))
+        f["note"] = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+        f["certificate"] = forms.FileField(
+            required=False,
+            label="Proof (optional)",
+            help_text="PDF, JPEG or PNG, 10 MB at most.",
+            validators=[check_certificate],
+        )
+        # Keep the token and confirmation last.
+        for name in ("confirm_outside", "token"):
+            f[name] = f.pop(name)
+
+    def cap_text(self, unit):
+        if self.rule and self.rule.cycle_cap is not None:
+            return f"At most {self.rule.cycle_cap} {unit} per renewal cycle."
+        return ""
+
+    def clean_grade(self):
+        grade = self.cleaned_data["grade"].strip().upper()
+        if grade not in rules.GRADES:
+            raise ValidationError("Enter a letter grade, e.g. A, B+ or C.")
+        minimum = self.rule.min_grade if self.rule else ""
+        if minimum and not rules.grade_at_least(grade, minimum):
+            raise ValidationError(f"College credit needs a grade of {minimum} or better.")
+        return grade
+
+    def completion(self) -> datetime.date | None:
+        if self.kind == Kind.CPR_AED:
+            card = self.cleaned_data.get("cpr_card")
+            return card.issued_on if card else None
+        return self.cleaned_data.get("completion_date")
+
+    def clean(self):
+        data = super().clean()
+        if self.kind == Kind.CPR_AED:
+            card = data.get("cpr_card")
+            if card and card.issued_on > timezone.localdate():
+                self.add_error("cpr_card", "That card was issued in the future.")
+        if not self.errors:
+            self.check_outside(self.completion())
+        return data
+
+
+# --- Certifications and cards ---------------------------------------------------------------
+
+
+class CertificationForm(forms.Form):
+    program = forms.ModelChoiceField(
+        queryset=Program.objects.select_related("certifier").order_by("certifier__name", "name"),
+        label="Certification",
+        empty_label="Choose…",
+    )
+    earned_on = USDateField(label="Date earned")
+    number = forms.CharField(label="Certification number", max_length=50, required=False)
+
+
+class CprCardForm(forms.Form):
+    issued_on = USDateField(label="Issue date")
+    expires_on = USDateField(label="Expiry date", future_ok=True)
+    provider_name = forms.CharField(label="Issued by", max_length=200, required=False)
+    log_credit = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="Also log this renewal as CPR/AED credit",
+    )
+
+    def clean(self):
+        data = super().clean()
+        issued, expires = data.get("issued_on"), data.get("expires_on")
+        if issued and expires and expires <= issued:
+            self.add_error("expires_on", "The card must expire after it was issued.")
+        return data
+
+
+# --- Editing an entry -----------------------------------------------------------------------
+
+
+class EntryEditForm(forms.Form):
+    completion_date = USDateField(label="Completion date")
+    title = forms.CharField(required=False, max_length=300)
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    certificate = forms.FileField(
+        required=False,
+        label="Replace the certificate",
+        help_text="PDF, JPEG or PNG, 10 MB at most.",
+        validators=[check_certificate],
+    )
+    remove_certificate = forms.BooleanField(required=False, label="Remove the certificate")
+
+    def __init__(self, *args, entry, unit="CECs", **kwargs):
+        self.entry = entry
+        initial = {
+            "completion_date": entry.completion_date,
+            "title": entry.title,
+            "note": entry.note,
+        }
+        if entry.kind in (Kind.PRESENTING, Kind.MENTORING):
+            initial["credit"] = entry.credit
+        if entry.kind == Kind.COLLEGE:
+            initial |= {
+                "credit_hours": entry.credit_hours,
+                "grade": entry.grade,
+                "is_prep_course": entry.is_prep_course,
+            }
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        if entry.kind in (Kind.PRESENTING, Kind.MENTORING):
+            self.fields["credit"] = CreditField(unit=unit)
+        if entry.kind == Kind.CONFERENCE and entry.course_id:
+            self.fields["sessions"] = forms.ModelMultipleChoiceField(
+                queryset=entry.course.sessions.all(),
+                widget=forms.CheckboxSelectMultiple,
+                initial=[s.pk for s in entry.sessions.all()],
+            )
+        if entry.kind == Kind.COLLEGE:
+            self.fields["credit_hours"] = forms.DecimalField(
+                label="College credit hours", max_digits=4, decimal_places=1
+            )
+            self.fields["grade"] = forms.CharField(label="Grade", max_length=2)
+            self.fields["is_prep_course"] = forms.BooleanField(
+                required=False, label="Certification-prep course"
+            )
+        if entry.kind == Kind.CPR_AED:
+            del self.fields["completion_date"]
+        if not entry.certificate:
+            del self.fields["remove_certificate"]
