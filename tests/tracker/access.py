@@ -1,5 +1,65 @@
-from tests.access import Route, signed_in
+import datetime
+import io
+from decimal import Decimal
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from tests.access import NOT_ALLOWED, NOT_FOUND, PAGE, Route, signed_in
+from tracker import services
+from tracker.models import Kind, Program
+
+
+def _png():
+    buffer = io.BytesIO()
+    Image.new("RGB", (2, 2)).save(buffer, format="PNG")
+    return SimpleUploadedFile("certificate.png", buffer.getvalue(), "image/png")
+
+
+def build(world):
+    pro = world.professional
+    program = Program.objects.get(certifier__code="ace", name="Certified Personal Trainer")
+    world.certification = services.certification_add(
+        user=pro, program=program, earned_on=datetime.date.today() - datetime.timedelta(days=200)
+    )
+    world.cycle = world.certification.cycles.get()
+    world.entry = services.credit_add(
+        user=pro,
+        kind=Kind.PRESENTING,
+        title="Workshop talk",
+        credit=Decimal("0.2"),
+        completion_date=datetime.date.today() - datetime.timedelta(days=10),
+        certificate=_png(),
+    )
+
+
+def owner_only():
+    return signed_in(NOT_FOUND) | {"professional": PAGE}
+
+
+def owner_and_reviewers():
+    return owner_only() | {"reviewer": PAGE, "admin": PAGE}
+
 
 ROUTES = [
     Route("tracker:dashboard", signed_in()),
+    Route("tracker:course-lookup", signed_in(), query="course_number=CA23456"),
+    Route("tracker:credit-add", signed_in(NOT_ALLOWED)),
+    Route("tracker:activity-add", signed_in(), kwargs=lambda w: {"kind": "presenting"}),
+    Route("tracker:certification-add", signed_in()),
+    Route("tracker:cpr-card-add", signed_in()),
+    Route("tracker:export-csv", signed_in()),
+    Route("tracker:entry-edit", owner_only(), kwargs=lambda w: {"pk": w.entry.pk}),
+    Route("tracker:entry-delete", owner_only(), kwargs=lambda w: {"pk": w.entry.pk}),
+    Route("tracker:entry-certificate", owner_and_reviewers(), kwargs=lambda w: {"pk": w.entry.pk}),
+    Route("tracker:transcript", owner_and_reviewers(), kwargs=lambda w: {"pk": w.cycle.pk}),
+    Route(
+        "tracker:cycle-renew", signed_in(NOT_ALLOWED), kwargs=lambda w: {"pk": w.certification.pk}
+    ),
+    Route(
+        "tracker:cycle-renew",
+        signed_in(NOT_FOUND) | {"professional": "redirect"},
+        kwargs=lambda w: {"pk": w.certification.pk},
+        method="post",
+    ),
 ]
