@@ -21,7 +21,7 @@ class CatalogSearchForm(forms.Form):
     """The public catalog's filters. An invalid filter is dropped, never an error page."""
 
     STATUS_CHOICES = [
-        ("", "Current and expired"),
+        ("", "All approved"),
         ("current", "Current approval"),
         ("expired", "Approval expired"),
         ("retired", "Retired"),
@@ -68,9 +68,9 @@ class CourseRegistrationForm(forms.Form):
 
 
 class SessionForm(forms.Form):
-    code = forms.CharField(max_length=20)
-    title = forms.CharField(max_length=300)
-    cec_value = forms.DecimalField(label="CEC value", **CEC_FIELD)
+    code = forms.CharField(label="Session code", max_length=20)
+    title = forms.CharField(label="Session title", max_length=300)
+    cec_value = forms.DecimalField(label="Session CECs", **CEC_FIELD)
 
     def clean_code(self):
         code = self.cleaned_data["code"].strip().upper()

@@ -459,7 +459,7 @@ class CourseImport:
                             "it cannot change between conference and single course"
                         )
             except RowError as error:
-                results.append(RowResult(line, shown, "refused", f"{error}."))
+                results.append(RowResult(line, shown, "refused", f"{str(error).rstrip('.')}."))
                 continue
             self._accept(row)
             accepted.append(row)
