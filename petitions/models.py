@@ -3,7 +3,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Now
+from django.db.models.functions import Coalesce, Now
 from django.urls import reverse
 from django.utils import timezone
 
@@ -51,7 +51,20 @@ class PetitionQuerySet(models.QuerySet):
         return self
 
     def annotate_documents(self):
-        return self.annotate(document_count=models.Count("documents"))
+        # A correlated subquery rather than JOIN + GROUP BY: counted only for the rows a page
+        # shows, and the queue's COUNT(*) leaves it out entirely.
+        documents = (
+            Document.objects.filter(petition=models.OuterRef("pk"))
+            .order_by()
+            .values("petition")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            document_count=Coalesce(
+                models.Subquery(documents), 0, output_field=models.IntegerField()
+            )
+        )
 
     def for_queue(self):
         return self.select_related("user").annotate_documents()
