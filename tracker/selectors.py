@@ -123,7 +123,7 @@ def ledger_of(user):
     """A user's ledger, newest first, with what each row names: 2 queries."""
     return (
         CreditEntry.objects.owned_by(user)
-        .select_related("course", "program", "cpr_card", "certifier", "petition")
+        .select_related("course__provider", "program", "cpr_card", "certifier", "petition")
         .prefetch_related("sessions")
         .order_by("-completion_date", "-pk")
     )

@@ -43,6 +43,7 @@ class CertifierFactory(DjangoModelFactory):
     class Meta:
         model = Certifier
         django_get_or_create = ("code",)
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Certifier {n}")
     code = factory.Sequence(lambda n: f"cert{n}")
@@ -80,6 +81,7 @@ class CertificationFactory(DjangoModelFactory):
 
     class Meta:
         model = Certification
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(ProfessionalFactory)
     program = factory.SubFactory(ProgramFactory)
