@@ -163,6 +163,8 @@ def petition_submit(
     is_prep_course: bool = False,
 ) -> Petition:
     """File a petition with its documents. Nothing is stored unless everything is."""
+    if type not in Petition.Type.values:
+        raise ValidationError({"type": "Choose the type of activity."})
     if not 1 <= len(documents) <= MAX_FILES:
         raise ValidationError(
             {"documents": f"Attach between 1 and {MAX_FILES} supporting documents."}
