@@ -157,6 +157,8 @@ class Cycle(models.Model):
     ends_on = models.DateField()
     credits_required = models.DecimalField(**CREDIT)
     renewed_on = models.DateField(null=True, blank=True)
+    # When the renewal was recorded: ledger lines added later do not change a closed cycle.
+    renewed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["certification", "starts_on"]

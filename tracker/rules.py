@@ -104,6 +104,7 @@ class CycleData:
     ends_on: datetime.date
     credits_required: Decimal
     renewed_on: datetime.date | None = None
+    renewed_at: datetime.datetime | None = None
 
     def holds(self, day: datetime.date) -> bool:
         return self.starts_on <= day <= self.ends_on
@@ -139,7 +140,7 @@ class EntryData:
     petition_id: int | None = None
     grade: str = ""
     is_prep_course: bool = False
-    created_on: datetime.date | None = None
+    created_at: datetime.datetime | None = None
     label: str = ""
 
     @property
@@ -379,6 +380,14 @@ def _us(day: datetime.date) -> str:
     return day.strftime("%m/%d/%Y")
 
 
+def _added_after_renewal(entry: EntryData, cycle: CycleData) -> bool:
+    return (
+        cycle.renewed_at is not None
+        and entry.created_at is not None
+        and entry.created_at > cycle.renewed_at
+    )
+
+
 def _applies(entry: EntryData, certification: CertificationData) -> bool:
     return entry.certifier_id is None or entry.certifier_id == certification.certifier_id
 
@@ -416,11 +425,7 @@ def evaluate_cycle(
                 NotCounted(entry, f"This kind of activity does not count at {rules.code}.")
             )
             continue
-        if (
-            cycle.renewed_on is not None
-            and entry.created_on is not None
-            and entry.created_on > cycle.renewed_on
-        ):
+        if _added_after_renewal(entry, cycle):
             not_counted.append(
                 NotCounted(entry, f"Added after this cycle was renewed on {_us(cycle.renewed_on)}.")
             )
@@ -626,7 +631,7 @@ def locking_cycle(
             if (
                 cycle.renewed_on is not None
                 and cycle.holds(entry.completion_date)
-                and (entry.created_on is None or entry.created_on <= cycle.renewed_on)
+                and not _added_after_renewal(entry, cycle)
             ):
                 return cycle
     return None

@@ -60,6 +60,7 @@ def cycle_data(cycle: Cycle) -> rules.CycleData:
         ends_on=cycle.ends_on,
         credits_required=cycle.credits_required,
         renewed_on=cycle.renewed_on,
+        renewed_at=cycle.renewed_at,
     )
 
 
@@ -76,8 +77,6 @@ def certification_data(certification: Certification) -> rules.CertificationData:
 
 def entry_data(entry: CreditEntry, *, with_label: bool = False) -> rules.EntryData:
     created = entry.created_at
-    if isinstance(created, datetime.datetime):
-        created = timezone.localdate(created) if timezone.is_aware(created) else created.date()
     return rules.EntryData(
         id=entry.pk,
         kind=entry.kind,
@@ -90,7 +89,7 @@ def entry_data(entry: CreditEntry, *, with_label: bool = False) -> rules.EntryDa
         petition_id=entry.petition_id,
         grade=(entry.grade or "").strip().upper(),
         is_prep_course=entry.is_prep_course,
-        created_on=created if isinstance(created, datetime.date) else None,
+        created_at=created if isinstance(created, datetime.datetime) else None,
         label=entry_label(entry) if with_label else "",
     )
 

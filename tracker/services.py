@@ -116,7 +116,8 @@ def cycle_renew(
     if result is None or not result.can_renew:
         raise ValidationError(_not_ready_reason(result))
     current.renewed_on = on
-    current.save(update_fields=["renewed_on"])
+    current.renewed_at = timezone.now()
+    current.save(update_fields=["renewed_on", "renewed_at"])
     certifier_rules = view.rules_by_certifier[certification.program.certifier_id]
     following = rules.next_cycle(certifier_rules, selectors.cycle_data(current))
     return _cycle_row(certification, following)
@@ -511,6 +512,8 @@ def credit_add(
         source=source,
         petition=petition,
         submission_token=submission_token,
+        # The clock, not the transaction's start: renewals compare against it.
+        created_at=timezone.now(),
         **fields,
     )
     if certificate:

@@ -98,7 +98,14 @@ def cert(cert_id, program, earned, *cycles, certifier=ACE, name="ACE CPT"):
 
 
 def cycle(cycle_id, start, end, required="2.0", renewed=None):
-    return CycleData(cycle_id, day(start), day(end), D(required), day(renewed) if renewed else None)
+    renewed_at = moment(renewed) if renewed else None
+    return CycleData(
+        cycle_id, day(start), day(end), D(required), day(renewed) if renewed else None, renewed_at
+    )
+
+
+def moment(text, hour=12):
+    return datetime.datetime.combine(day(text), datetime.time(hour), tzinfo=datetime.UTC)
 
 
 _ids = iter(range(1, 100_000))
@@ -551,14 +558,19 @@ def test_a_renewed_cycle_is_frozen():
         cycle(1, "2023-03-15", "2025-03-31", renewed="2025-02-01"),
         cycle(2, "2025-04-01", "2027-03-31"),
     )
-    counted = entry("2024-05-01", "2.0", created_on=day("2024-05-02"))
-    late = entry("2025-01-10", "0.3", course_id=5, created_on=day("2025-02-10"))
+    counted = entry("2024-05-01", "2.0", created_at=moment("2024-05-02"))
+    late = entry("2025-01-10", "0.3", course_id=5, created_at=moment("2025-02-10"))
+    same_day_before = entry("2025-01-11", "0.1", course_id=6, created_at=moment("2025-02-01", 9))
     results = evaluate([c], [counted, late], today="2025-06-01")
     past = next(r for r in results if r.cycle.id == 1)
     assert past.total == D("2.0")
     assert "Added after this cycle was renewed" in past.not_counted[0].reason
     assert rules.locking_cycle(counted, [c]).id == 1
     assert rules.locking_cycle(late, [c]) is None
+    # Added on the renewal day, before the renewal (at noon): it counted, so it is locked.
+    again = evaluate([c], [counted, same_day_before], today="2025-06-01")
+    assert next(r for r in again if r.cycle.id == 1).total == D("2.1")
+    assert rules.locking_cycle(same_day_before, [c]).id == 1
 
 
 def test_evaluating_a_thousand_entries_is_fast():

@@ -1,112 +1,666 @@
+"""Services and selectors against the database: the rules, through the rows."""
+
 import datetime
+import threading
 import uuid
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import close_old_connections, transaction
 
-from tests.catalog.factories import CourseFactory
+from catalog.models import Course
+from tests.accounts.factories import ProfessionalFactory
+from tests.catalog.factories import ConferenceFactory, CourseFactory, SessionFactory
 from tests.petitions.factories import PetitionFactory
-from tracker import services
-from tracker.models import Certifier, CreditEntry, EntryChange, Kind, Program
+from tests.tracker.factories import CprCardFactory
+from tracker import selectors, services
+from tracker.models import (
+    Certifier,
+    CreditEntry,
+    Cycle,
+    EntryChange,
+    Kind,
+    KindRule,
+    Program,
+)
+from tracker.rules import Status
 
 pytestmark = pytest.mark.django_db
 
+D = Decimal
 TODAY = datetime.date(2026, 5, 20)
 
 
-@pytest.fixture
-def ace():
-    return Certifier.objects.get(code="ace")
+def day(text):
+    return datetime.date.fromisoformat(text)
 
 
 @pytest.fixture
-def cpt(ace):
-    return Program.objects.get(certifier=ace, name="Certified Personal Trainer")
-
-
-@pytest.fixture
-def gfi(ace):
-    return Program.objects.get(certifier=ace, name="Group Fitness Instructor")
-
-
-@pytest.fixture
-def holder(professional, cpt):
+def cpt_holder(professional, cpt):
+    """ACE CPT earned 03/15/2025: cycle 03/15/2025 – 03/31/2027."""
     services.certification_add(
-        user=professional, program=cpt, earned_on=datetime.date(2025, 3, 15), today=TODAY
+        user=professional, program=cpt, earned_on=day("2025-03-15"), today=TODAY
     )
+    CprCardFactory(user=professional, issued_on=day("2025-06-01"), expires_on=day("2027-06-01"))
     return professional
+
+
+def add(user, **kwargs):
+    kwargs.setdefault("today", TODAY)
+    return services.credit_add(user=user, **kwargs)
+
+
+def current(user, today=TODAY, program=None):
+    view = selectors.snapshot(user, today=today)
+    found = [
+        r
+        for r in view.results
+        if r.is_current and (program is None or r.certification.program_id == program.pk)
+    ]
+    assert len(found) == 1
+    return found[0]
+
+
+# --- Certifications and cycles ------------------------------------------------------------
 
 
 def test_certification_add_opens_the_first_cycle(professional, cpt):
     cert = services.certification_add(
-        user=professional, program=cpt, earned_on=datetime.date(2025, 3, 15), today=TODAY
+        user=professional, program=cpt, earned_on=day("2025-03-15"), number=" 123 ", today=TODAY
     )
     (cycle,) = cert.cycles.all()
-    assert (cycle.starts_on, cycle.ends_on) == (
-        datetime.date(2025, 3, 15),
-        datetime.date(2027, 3, 31),
+    assert (cycle.starts_on, cycle.ends_on) == (day("2025-03-15"), day("2027-03-31"))
+    assert cycle.credits_required == D("2.0")
+    assert cert.number == "123"
+
+
+def test_certification_add_refuses_a_future_date_and_a_second_copy(professional, cpt):
+    with pytest.raises(ValidationError, match="future"):
+        services.certification_add(
+            user=professional, program=cpt, earned_on=day("2026-05-21"), today=TODAY
+        )
+    services.certification_add(
+        user=professional, program=cpt, earned_on=day("2025-03-15"), today=TODAY
     )
-    assert cycle.credits_required == Decimal("2.0")
+    with pytest.raises(ValidationError, match="already hold"):
+        services.certification_add(
+            user=professional, program=cpt, earned_on=day("2025-04-15"), today=TODAY
+        )
 
 
-def test_credit_add_course_takes_the_course_value_and_is_audited(holder):
-    course = CourseFactory(number="CA23456", cec_value=Decimal("0.3"))
-    entry = services.credit_add(
-        user=holder,
-        kind=Kind.APPROVED_COURSE,
-        course=course,
-        completion_date=datetime.date(2026, 4, 1),
-        credit=Decimal("9.9"),
+def test_a_certification_earned_long_ago_opens_the_cycle_running_now(professional, cpt):
+    # 03/15/2019: cycles end 03/2021, 03/2023, 03/2025 (grace to 09/30/2025, over), 03/2027.
+    cert = services.certification_add(
+        user=professional, program=cpt, earned_on=day("2019-03-15"), today=TODAY
+    )
+    (cycle,) = cert.cycles.all()
+    assert (cycle.starts_on, cycle.ends_on) == (day("2025-04-01"), day("2027-03-31"))
+    # Still in its grace period: that cycle stays, to be renewed.
+    in_grace = services.certification_add(
+        user=professional,
+        program=Program.objects.get(name="Health Coach"),
+        earned_on=day("2024-01-10"),
         today=TODAY,
     )
-    assert entry.credit == Decimal("0.3")
+    (cycle,) = in_grace.cycles.all()
+    assert cycle.ends_on == day("2026-01-31")
+    assert current(professional, program=in_grace.program).status == Status.GRACE
+
+
+def test_cycle_renew_only_when_ready_then_next_cycle_the_day_after(cpt_holder):
+    cert = cpt_holder.certifications.get()
+    with pytest.raises(ValidationError, match="2.0 CEC still to earn"):
+        services.cycle_renew(certification=cert, on=TODAY)
+    add(
+        cpt_holder,
+        kind=Kind.COLLEGE,
+        title="Anatomy",
+        credit_hours=D("2"),
+        grade="B",
+        completion_date=day("2026-01-10"),
+    )
+    new = services.cycle_renew(certification=cert, on=TODAY)
+    old = cert.cycles.get(starts_on=day("2025-03-15"))
+    assert old.renewed_on == TODAY
+    assert (new.starts_on, new.ends_on) == (day("2027-04-01"), day("2029-03-31"))
+    with pytest.raises(ValidationError):
+        services.cycle_renew(certification=cert, on=TODAY)
+
+
+def test_cycle_renew_needs_a_cpr_card_current_on_the_deadline(professional, cpt):
+    cert = services.certification_add(
+        user=professional, program=cpt, earned_on=day("2025-03-15"), today=TODAY
+    )
+    CprCardFactory(user=professional, issued_on=day("2025-03-01"), expires_on=day("2027-03-30"))
+    add(
+        professional,
+        kind=Kind.EXTRA_CERTIFICATION,
+        program=Program.objects.get(name="Health Coach"),
+        completion_date=day("2026-02-01"),
+    )
+    with pytest.raises(ValidationError, match="CPR/AED"):
+        services.cycle_renew(certification=cert, on=TODAY)
+
+
+def test_cycle_renew_in_grace_but_not_once_lapsed(cpt_holder):
+    cert = cpt_holder.certifications.get()
+    add(
+        cpt_holder,
+        kind=Kind.COLLEGE,
+        title="Anatomy",
+        credit_hours=D("2"),
+        grade="A",
+        completion_date=day("2026-01-10"),
+    )
+    with pytest.raises(ValidationError, match="lapsed"):
+        services.cycle_renew(certification=cert, on=day("2027-10-01"))
+    new = services.cycle_renew(certification=cert, on=day("2027-09-30"))
+    assert new.starts_on == day("2027-04-01")  # the day after the old end, not the renewal date
+
+
+# --- The ledger ------------------------------------------------------------------------------
+
+
+def test_credit_add_course_takes_the_course_value_and_is_audited(cpt_holder):
+    course = CourseFactory(number="CA23456", cec_value=D("0.3"))
+    entry = add(
+        cpt_holder,
+        kind=Kind.APPROVED_COURSE,
+        course=course,
+        completion_date=day("2026-04-01"),
+        credit=D("9.9"),
+    )
+    assert entry.credit == D("0.3")
     assert entry.certifier.code == "ace"
     change = EntryChange.objects.get(entry=entry)
     assert change.action == "created" and change.after["credit"] == "0.3"
+    assert change.after["course"] == "CA23456" and change.actor == cpt_holder
 
 
-def test_petition_credit(holder):
-    petition = PetitionFactory(user=holder)
-    entry = services.credit_add(
-        user=holder,
-        kind=Kind.PETITION,
-        completion_date=petition.completion_date,
-        credit=Decimal("0.5"),
-        title=petition.course_title,
-        source=CreditEntry.Source.PETITION,
-        petition=petition,
-        actor=holder,
+@pytest.mark.parametrize(
+    ("status", "says"),
+    [(Course.Status.PENDING, "not an approved course"), (Course.Status.RETIRED, "not an approved")],
+)
+def test_only_approved_courses(cpt_holder, status, says):
+    course = CourseFactory(status=status)
+    with pytest.raises(ValidationError, match=says):
+        add(cpt_holder, kind=Kind.APPROVED_COURSE, course=course, completion_date=day("2026-04-01"))
+
+
+def test_a_completion_outside_the_approval_window_needs_a_petition(cpt_holder):
+    course = CourseFactory(approved_on=day("2024-01-01"), expires_on=day("2025-12-31"))
+    with pytest.raises(ValidationError, match="petition"):
+        add(cpt_holder, kind=Kind.APPROVED_COURSE, course=course, completion_date=day("2026-01-01"))
+    assert add(
+        cpt_holder, kind=Kind.APPROVED_COURSE, course=course, completion_date=day("2025-12-31")
     )
-    again = services.credit_add(
-        user=holder,
-        kind=Kind.PETITION,
-        completion_date=petition.completion_date,
-        credit=Decimal("0.5"),
-        title=petition.course_title,
-        source=CreditEntry.Source.PETITION,
-        petition=petition,
-        actor=holder,
+
+
+def test_conference_sessions_must_belong_to_the_event(cpt_holder):
+    event = ConferenceFactory()
+    stranger = SessionFactory()
+    with pytest.raises(ValidationError, match="not part of this event"):
+        add(
+            cpt_holder,
+            kind=Kind.CONFERENCE,
+            course=event,
+            sessions=[stranger],
+            completion_date=day("2026-04-01"),
+        )
+    with pytest.raises(ValidationError, match="Tick the sessions"):
+        add(cpt_holder, kind=Kind.CONFERENCE, course=event, completion_date=day("2026-04-01"))
+
+
+def test_cpr_credit_comes_from_the_card(cpt_holder):
+    card = cpt_holder.cpr_cards.get()
+    entry = add(
+        cpt_holder,
+        kind=Kind.CPR_AED,
+        cpr_card=card,
+        completion_date=card.issued_on,
+        credit=D("1.0"),
     )
-    assert entry.pk == again.pk
-    assert CreditEntry.objects.count() == 1
+    assert entry.credit == D("0.4")
+    with pytest.raises(ValidationError, match="already logged"):
+        add(cpt_holder, kind=Kind.CPR_AED, cpr_card=card, completion_date=card.issued_on)
+    someone_elses = CprCardFactory()
+    with pytest.raises(ValidationError, match="one of your"):
+        add(
+            cpt_holder, kind=Kind.CPR_AED, cpr_card=someone_elses, completion_date=day("2026-04-01")
+        )
 
 
-def test_token_is_idempotent(holder):
+def test_college_credit(cpt_holder):
+    kwargs = {"kind": Kind.COLLEGE, "title": "Kinesiology", "completion_date": day("2026-01-10")}
+    assert add(cpt_holder, credit_hours=D("3"), grade="a-", **kwargs).credit == D("2.0")
+    assert add(
+        cpt_holder, credit_hours=D("3"), grade="C", is_prep_course=True, **kwargs
+    ).credit == D("0.5")
+    with pytest.raises(ValidationError, match="grade of C or better"):
+        add(cpt_holder, credit_hours=D("3"), grade="D", **kwargs)
+    with pytest.raises(ValidationError, match="letter grade"):
+        add(cpt_holder, credit_hours=D("3"), grade="Z", **kwargs)
+
+
+def test_fixed_values_ignore_a_typed_credit(cpt_holder):
+    entry = add(
+        cpt_holder,
+        kind=Kind.BROADENING,
+        title="NSCA CSCS",
+        credit=D("3.0"),
+        completion_date=day("2026-01-10"),
+    )
+    assert entry.credit == D("0.5")
+
+
+@pytest.mark.parametrize(
+    ("credit", "says"),
+    [
+        (D("0"), "more than 0"),
+        (D("-0.5"), "more than 0"),
+        (D("0.25"), "tenths"),
+        (None, "Enter the"),
+    ],
+)
+def test_stated_credit_must_be_tenths_above_zero(cpt_holder, credit, says):
+    with pytest.raises(ValidationError, match=says):
+        add(
+            cpt_holder,
+            kind=Kind.PRESENTING,
+            title="Talk",
+            credit=credit,
+            completion_date=day("2026-01-10"),
+        )
+    assert not CreditEntry.objects.exists()
+
+
+def test_future_completion_is_refused(cpt_holder):
+    with pytest.raises(ValidationError, match="future"):
+        add(
+            cpt_holder,
+            kind=Kind.PRESENTING,
+            title="Talk",
+            credit=D("0.1"),
+            completion_date=day("2026-05-21"),
+        )
+
+
+def test_an_extra_certification_must_be_of_the_same_certifier(cpt_holder):
+    other = Certifier.objects.create(
+        name="Other", code="other", contact_hours_per_unit=D("1"), credits_required=D("15")
+    )
+    stranger = Program.objects.create(certifier=other, name="Yoga")
+    with pytest.raises(ValidationError):
+        add(
+            cpt_holder,
+            kind=Kind.EXTRA_CERTIFICATION,
+            program=stranger,
+            certifier=Certifier.objects.get(code="ace"),
+            completion_date=day("2026-01-10"),
+        )
+
+
+def test_a_kind_the_certifier_does_not_count_is_refused(cpt_holder):
+    KindRule.objects.filter(certifier__code="ace", kind=Kind.MENTORING).update(allowed=False)
+    with pytest.raises(ValidationError, match="does not count toward a ACE renewal"):
+        add(
+            cpt_holder,
+            kind=Kind.MENTORING,
+            title="Club",
+            credit=D("0.1"),
+            completion_date=day("2026-01-10"),
+        )
+
+
+def test_the_same_course_again_in_the_next_cycle_is_fine(cpt_holder):
+    course = CourseFactory(cec_value=D("2.0"))
+    add(cpt_holder, kind=Kind.APPROVED_COURSE, course=course, completion_date=day("2026-01-10"))
+    with pytest.raises(ValidationError, match="counts once per cycle"):
+        add(cpt_holder, kind=Kind.APPROVED_COURSE, course=course, completion_date=day("2026-02-10"))
+    cert = cpt_holder.certifications.get()
+    services.cycle_renew(certification=cert, on=TODAY)
+    later = day("2027-05-01")
+    again = add(
+        cpt_holder, kind=Kind.APPROVED_COURSE, course=course, completion_date=later, today=later
+    )
+    assert current(cpt_holder, today=later).total == D("2.0")
+    assert again.pk
+
+
+def test_petition_credit_enters_the_ledger_once(cpt_holder):
+    petition = PetitionFactory(user=cpt_holder, completion_date=day("2026-04-01"))
+    kwargs = {
+        "user": cpt_holder,
+        "kind": Kind.PETITION,
+        "completion_date": petition.completion_date,
+        "credit": D("0.5"),
+        "title": petition.course_title,
+        "source": CreditEntry.Source.PETITION,
+        "petition": petition,
+        "actor": ProfessionalFactory(),
+    }
+    with transaction.atomic():
+        entry = services.credit_add(**kwargs)
+    again = services.credit_add(**kwargs)
+    assert entry.pk == again.pk and CreditEntry.objects.count() == 1
+    assert entry.title == petition.course_title
+    assert current(cpt_holder).total == D("0.5")
+    with pytest.raises(ValidationError, match="petition"):
+        services.credit_update(entry=entry, actor=cpt_holder, note="mine")
+    with pytest.raises(ValidationError, match="petition"):
+        services.credit_delete(entry=entry, actor=cpt_holder)
+    with pytest.raises(ValidationError, match="approved petition"):
+        add(cpt_holder, kind=Kind.PETITION, credit=D("0.5"), completion_date=day("2026-04-01"))
+
+
+def test_a_submission_token_makes_credit_add_idempotent(cpt_holder):
     token = uuid.uuid4()
-    a = services.credit_add(
-        user=holder,
+    kwargs = {"kind": Kind.PRESENTING, "credit": D("0.2"), "completion_date": day("2026-04-01")}
+    a = add(cpt_holder, submission_token=token, **kwargs)
+    b = add(cpt_holder, submission_token=str(token), **kwargs)
+    assert a.pk == b.pk and CreditEntry.objects.count() == 1
+    with pytest.raises(ValidationError, match="already been used"):
+        add(ProfessionalFactory(), submission_token=token, **kwargs)
+
+
+def test_certificates_are_checked_and_stored_under_a_random_name(cpt_holder):
+    pdf = SimpleUploadedFile("../../etc/My Cert.pdf", b"%PDF-1.4 broken", "application/pdf")
+    with pytest.raises(ValidationError, match="PDF, JPEG or PNG"):
+        add(
+            cpt_holder,
+            kind=Kind.PRESENTING,
+            credit=D("0.2"),
+            completion_date=day("2026-04-01"),
+            certificate=pdf,
+        )
+    from tests.tracker.test_views import png_bytes
+
+    png = SimpleUploadedFile("../My Cert.png", png_bytes(), "image/png")
+    entry = add(
+        cpt_holder,
         kind=Kind.PRESENTING,
-        credit=Decimal("0.2"),
-        completion_date=datetime.date(2026, 4, 1),
-        submission_token=token,
-        today=TODAY,
+        credit=D("0.2"),
+        completion_date=day("2026-04-01"),
+        certificate=png,
     )
-    b = services.credit_add(
-        user=holder,
+    assert entry.certificate_name == "My Cert.png"
+    assert "My Cert" not in entry.certificate.name and entry.certificate.name.endswith(".png")
+
+
+def test_update_and_delete_are_audited_and_refused_in_a_renewed_cycle(cpt_holder):
+    talk = add(
+        cpt_holder,
         kind=Kind.PRESENTING,
-        credit=Decimal("0.2"),
-        completion_date=datetime.date(2026, 4, 1),
-        submission_token=str(token),
-        today=TODAY,
+        title="Talk",
+        credit=D("0.2"),
+        completion_date=day("2026-01-10"),
     )
-    assert a.pk == b.pk
+    services.credit_update(
+        entry=talk, actor=cpt_holder, credit=D("0.4"), title="Keynote", today=TODAY
+    )
+    change = EntryChange.objects.get(entry=talk, action="updated")
+    assert (change.before["credit"], change.after["credit"]) == ("0.2", "0.4")
+    with pytest.raises(ValidationError, match="at most 0.5"):
+        services.credit_update(entry=talk, actor=cpt_holder, credit=D("0.6"), today=TODAY)
+    add(
+        cpt_holder,
+        kind=Kind.COLLEGE,
+        title="Anatomy",
+        credit_hours=D("2"),
+        grade="B",
+        completion_date=day("2026-01-10"),
+    )
+    services.cycle_renew(certification=cpt_holder.certifications.get(), on=TODAY)
+    with pytest.raises(ValidationError, match="read-only"):
+        services.credit_update(entry=talk, actor=cpt_holder, note="x", today=TODAY)
+    with pytest.raises(ValidationError, match="read-only"):
+        services.credit_delete(entry=talk, actor=cpt_holder)
+    assert CreditEntry.objects.filter(pk=talk.pk).exists()
+
+
+def test_an_entry_added_after_renewal_into_the_old_window_is_editable_but_does_not_count(
+    cpt_holder,
+):
+    add(
+        cpt_holder,
+        kind=Kind.COLLEGE,
+        title="Anatomy",
+        credit_hours=D("2"),
+        grade="B",
+        completion_date=day("2026-01-10"),
+    )
+    cert = cpt_holder.certifications.get()
+    services.cycle_renew(certification=cert, on=day("2026-05-01"))
+    late = add(
+        cpt_holder,
+        kind=Kind.PRESENTING,
+        title="Late",
+        credit=D("0.2"),
+        completion_date=day("2026-04-01"),
+    )
+    view = selectors.snapshot(cpt_holder, today=TODAY)
+    past = next(r for r in view.results if not r.is_current)
+    assert past.total == D("2.0")
+    assert [n.entry.id for n in past.not_counted] == [late.pk]
+    assert selectors.entry_lock(late) is None
+    services.credit_delete(entry=late, actor=cpt_holder)
+    deleted = EntryChange.objects.get(entry_pk=late.pk, action="deleted")
+    assert deleted.entry is None and deleted.before["title"] == "Late"
+
+
+def test_moving_an_entry_into_a_renewed_cycle_is_refused(cpt_holder, gfi):
+    add(
+        cpt_holder,
+        kind=Kind.COLLEGE,
+        title="Anatomy",
+        credit_hours=D("2"),
+        grade="B",
+        completion_date=day("2026-01-10"),
+    )
+    services.cycle_renew(certification=cpt_holder.certifications.get(), on=day("2026-05-01"))
+    outside = add(
+        cpt_holder,
+        kind=Kind.PRESENTING,
+        title="Old",
+        credit=D("0.2"),
+        completion_date=day("2025-01-10"),
+    )
+    with pytest.raises(ValidationError, match="renewed on"):
+        services.credit_update(
+            entry=outside, actor=cpt_holder, completion_date=day("2026-02-01"), today=TODAY
+        )
+
+
+# --- Selectors --------------------------------------------------------------------------------
+
+
+def test_current_cycles_on(cpt_holder, gfi, hc):
+    services.certification_add(
+        user=cpt_holder, program=gfi, earned_on=day("2026-01-05"), today=TODAY
+    )
+    cert = services.certification_add(
+        user=cpt_holder, program=hc, earned_on=day("2025-01-05"), today=TODAY
+    )
+    Cycle.objects.filter(certification=cert).update(renewed_on=day("2026-01-01"))
+    Cycle.objects.create(
+        certification=cert,
+        starts_on=day("2027-02-01"),
+        ends_on=day("2029-01-31"),
+        credits_required=D("2.0"),
+    )
+    found = selectors.current_cycles_on(cpt_holder, day("2026-02-01"))
+    assert sorted(c.program.name for c, _cy in found) == [
+        "Certified Personal Trainer",
+        "Group Fitness Instructor",
+    ]
+    assert all(
+        isinstance(cy, Cycle) and cy.starts_on <= day("2026-02-01") <= cy.ends_on
+        for _c, cy in found
+    )
+    assert [
+        c.program.name for c, _ in selectors.current_cycles_on(cpt_holder, day("2025-12-31"))
+    ] == ["Certified Personal Trainer"]
+    assert selectors.current_cycles_on(ProfessionalFactory(), TODAY) == []
+
+
+def test_suggested_credit(ace):
+    assert selectors.suggested_credit(certifier=ace, kind=Kind.PETITION, contact_hours=D("5")) == D(
+        "0.5"
+    )
+    assert selectors.suggested_credit(
+        certifier=ace, kind=Kind.APPROVED_COURSE, contact_hours=12
+    ) == D("1.2")
+    assert selectors.suggested_credit(
+        certifier=ace, kind=Kind.COLLEGE, credit_hours=D("1"), grade="B"
+    ) == D("1.0")
+    assert selectors.suggested_credit(
+        certifier=ace, kind=Kind.COLLEGE, credit_hours=D("4"), grade="B"
+    ) == D("2.0")
+    assert selectors.suggested_credit(
+        certifier=ace, kind=Kind.COLLEGE, credit_hours=D("4"), grade="B", is_prep_course=True
+    ) == D("0.5")
+    assert selectors.suggested_credit(
+        certifier=ace, kind=Kind.COLLEGE, credit_hours=D("4"), grade="D"
+    ) == D("0")
+    assert selectors.suggested_credit(certifier=ace, kind=Kind.BROADENING) == D("0.5")
+    assert selectors.suggested_credit(
+        certifier=ace, kind=Kind.MENTORING, contact_hours=D("3")
+    ) == D("0.1")
+
+
+def test_a_second_certifier_by_data_only(cpt_holder, ace):
+    """Fixed 3-year calendar cycles, 1 credit = 1 hour, pro-rated: rows, no code."""
+    nsca = Certifier.objects.create(
+        name="National Strength Association",
+        code="nsca",
+        credit_unit="CEU",
+        contact_hours_per_unit=D("1"),
+        cycle_months=36,
+        cycle_anchor=Certifier.Anchor.FIXED,
+        fixed_cycle_start=day("2024-01-01"),
+        prorate_first_cycle=True,
+        credits_required=D("45.0"),
+        cpr_required=False,
+        grace_months=3,
+        at_risk_days=60,
+    )
+    KindRule.objects.create(certifier=nsca, kind=Kind.APPROVED_COURSE)
+    KindRule.objects.create(certifier=nsca, kind=Kind.PRESENTING, cycle_cap=D("10.0"))
+    KindRule.objects.create(certifier=nsca, kind=Kind.PETITION)
+    cscs = Program.objects.create(certifier=nsca, name="Certified Strength Coach")
+    cert = services.certification_add(
+        user=cpt_holder, program=cscs, earned_on=day("2025-06-10"), today=TODAY
+    )
+    (cycle,) = cert.cycles.all()
+    assert (cycle.starts_on, cycle.ends_on, cycle.credits_required) == (
+        day("2025-06-10"),
+        day("2026-12-31"),
+        D("30.0"),  # certified in the cycle's second year: two thirds of 45
+    )
+    assert selectors.suggested_credit(
+        certifier=nsca, kind=Kind.PETITION, contact_hours=D("7.5")
+    ) == D("7.5")
+    # With two certifiers the person says which one a credit counts toward.
+    with pytest.raises(ValidationError, match="Choose the certifier"):
+        add(
+            cpt_holder,
+            kind=Kind.PRESENTING,
+            title="Clinic",
+            credit=D("6.0"),
+            completion_date=day("2026-01-10"),
+        )
+    add(
+        cpt_holder,
+        kind=Kind.PRESENTING,
+        title="Clinic",
+        credit=D("6.0"),
+        completion_date=day("2026-01-10"),
+        certifier=nsca,
+    )
+    add(
+        cpt_holder,
+        kind=Kind.PRESENTING,
+        title="Clinic 2",
+        credit=D("6.0"),
+        completion_date=day("2026-02-10"),
+        certifier=nsca,
+    )
+    add(
+        cpt_holder,
+        kind=Kind.PRESENTING,
+        title="ACE talk",
+        credit=D("0.3"),
+        completion_date=day("2026-02-10"),
+        certifier=ace,
+    )
+    with pytest.raises(ValidationError, match="at most 10.0 CEU"):
+        add(
+            cpt_holder,
+            kind=Kind.PRESENTING,
+            title="Huge",
+            credit=D("12.0"),
+            completion_date=day("2026-02-11"),
+            certifier=nsca,
+        )
+    nsca_result = current(cpt_holder, program=cscs)
+    ace_result = current(cpt_holder, program=Program.objects.get(name="Certified Personal Trainer"))
+    assert nsca_result.total == D("10.0") and nsca_result.unit == "CEU"  # capped at 10 per cycle
+    assert nsca_result.remaining == D("20.0")
+    assert nsca_result.days_left == (day("2026-12-31") - TODAY).days
+    assert ace_result.total == D("0.3")
+    # Renewal opens the next fixed cycle, the whole requirement.
+    add(
+        cpt_holder,
+        kind=Kind.APPROVED_COURSE,
+        course=CourseFactory(cec_value=D("25.0")),
+        completion_date=day("2026-03-01"),
+        certifier=nsca,
+    )
+    following = services.cycle_renew(certification=cert, on=TODAY)
+    assert (following.starts_on, following.ends_on, following.credits_required) == (
+        day("2027-01-01"),
+        day("2029-12-31"),
+        D("45.0"),
+    )
+
+
+# --- Concurrency -----------------------------------------------------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_submits_with_one_token_make_one_entry(cpt):
+    user = ProfessionalFactory()
+    services.certification_add(user=user, program=cpt, earned_on=day("2025-03-15"), today=TODAY)
+    token = uuid.uuid4()
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def submit():
+        try:
+            barrier.wait()
+            results.append(
+                add(
+                    user,
+                    kind=Kind.PRESENTING,
+                    title="Talk",
+                    credit=D("0.2"),
+                    completion_date=day("2026-04-01"),
+                    submission_token=token,
+                ).pk
+            )
+        except Exception as error:  # surfaced below
+            errors.append(error)
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert len(set(results)) == 1
+    assert CreditEntry.objects.filter(user=user).count() == 1
