@@ -78,7 +78,10 @@ class CourseQuerySet(models.QuerySet):
             return self.filter(number__startswith=compact)
         query = self
         for word in text.split()[:10]:
-            query = query.filter(Q(title__icontains=word) | Q(provider__name__icontains=word))
+            # Providers are few: matching them in a subquery keeps the course side to one table,
+            # so each word is an index-friendly OR on catalog_course.
+            providers = Provider.objects.filter(name__icontains=word).values("pk")
+            query = query.filter(Q(title__icontains=word) | Q(provider_id__in=providers))
         return query
 
 
@@ -165,6 +168,8 @@ class Course(models.Model):
             # The provider's own list (newest first) and the reviewers' queue (oldest first).
             models.Index(fields=["provider", "-submitted_at"], name="course_provider_recent"),
             models.Index(fields=["status", "submitted_at"], name="course_status_submitted"),
+            # The public catalog: approved courses in number order, a page at a time.
+            models.Index(fields=["status", "number"], name="course_status_number"),
         ]
 
     def __str__(self):
