@@ -82,12 +82,22 @@ UNNUMBERED = [
 ]
 
 
+def _put(model, defaults, **lookup):
+    """update_or_create that saves only when something differs, so a rerun touches nothing."""
+    obj, created = model.objects.get_or_create(**lookup, defaults=defaults)
+    if not created:
+        changed = [k for k, v in defaults.items() if getattr(obj, k) != v]
+        if changed:
+            for k in changed:
+                setattr(obj, k, defaults[k])
+            obj.save()
+    return obj
+
+
 def load():
     providers = {}
     for key, (name, email, website) in PROVIDERS.items():
-        providers[key], _ = Provider.objects.update_or_create(
-            name=name, defaults={"contact_email": email, "website": website}
-        )
+        providers[key] = _put(Provider, {"contact_email": email, "website": website}, name=name)
 
     staff = demo_user("provider_staff")
     if staff.provider_id != providers["acme"].pk:
@@ -95,7 +105,8 @@ def load():
         staff.save(update_fields=["provider"])
 
     for number, title, provider, fmt, cec, status, start, end in NUMBERED:
-        course, _ = Course.objects.update_or_create(
+        course = _put(
+            Course,
             number=number,
             defaults={
                 "title": title,
@@ -110,10 +121,11 @@ def load():
         )
         if number == "CP10001":
             for code, session_title, value in SUMMIT_SESSIONS:
-                Session.objects.update_or_create(
+                _put(
+                    Session,
+                    {"title": session_title, "cec_value": Decimal(value)},
                     course=course,
                     code=code,
-                    defaults={"title": session_title, "cec_value": Decimal(value)},
                 )
 
     for title, provider, fmt, cec, status, reason, by_demo_user in UNNUMBERED:
