@@ -170,14 +170,15 @@ class CprCardData:
 # --- Output ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+# Built by the thousand on every evaluation: plain (not frozen) slots are quicker to make.
+@dataclass(slots=True)
 class Counted:
     entry: EntryData
     credit: Decimal
     note: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class NotCounted:
     entry: EntryData
     reason: str
@@ -377,7 +378,7 @@ def suggested_credit(
 
 
 def _us(day: datetime.date) -> str:
-    return day.strftime("%m/%d/%Y")
+    return f"{day.month:02d}/{day.day:02d}/{day.year}"
 
 
 def _added_after_renewal(entry: EntryData, cycle: CycleData) -> bool:
@@ -401,10 +402,14 @@ def evaluate_cycle(
     rules: CertifierRules,
     today: datetime.date,
     dates: Sequence[datetime.date] | None = None,
+    keys: Sequence[tuple | None] | None = None,
 ) -> CycleResult:
-    """One certification's one cycle. `entries` must be sorted by (completion_date, id)."""
+    """One certification's one cycle. `entries` must be sorted by (completion_date, id);
+    `dates` and `keys` (their completion dates and repeat keys) may be passed precomputed."""
     if dates is None:
         dates = [e.completion_date for e in entries]
+    if keys is None:
+        keys = [e.repeat_key for e in entries]
     lo = bisect.bisect_left(dates, cycle.starts_on)
     hi = bisect.bisect_right(dates, cycle.ends_on)
     unit = rules.credit_unit
@@ -416,36 +421,42 @@ def evaluate_cycle(
     total = ZERO
     requirement_met_by: EntryData | None = None
 
-    for entry in entries[lo:hi]:
-        if not _applies(entry, certification):
+    kinds = rules.kinds
+    certifier_id = certification.certifier_id
+    renewed_at = cycle.renewed_at
+    repeat_reasons: dict[tuple, str] = {}
+    for i in range(lo, hi):
+        entry = entries[i]
+        if entry.certifier_id is not None and entry.certifier_id != certifier_id:
             continue
-        rule = rules.kind(entry.kind)
+        kind = entry.kind
+        rule = kinds.get(kind)
         if rule is None or not rule.allowed:
             not_counted.append(
                 NotCounted(entry, f"This kind of activity does not count at {rules.code}.")
             )
             continue
-        if _added_after_renewal(entry, cycle):
+        if (
+            renewed_at is not None
+            and entry.created_at is not None
+            and entry.created_at > renewed_at
+        ):
             not_counted.append(
                 NotCounted(entry, f"Added after this cycle was renewed on {_us(cycle.renewed_on)}.")
             )
             continue
-        key = entry.repeat_key
+        key = keys[i]
         if key is not None and key in first_seen:
-            earlier = first_seen[key]
-            not_counted.append(
-                NotCounted(
-                    entry,
+            reason = repeat_reasons.get(key)
+            if reason is None:
+                reason = repeat_reasons[key] = (
                     "Already counted in this cycle (logged on "
-                    f"{_us(earlier.completion_date)}); the same activity counts once per cycle.",
+                    f"{_us(first_seen[key].completion_date)}); the same activity counts once "
+                    "per cycle."
                 )
-            )
+            not_counted.append(NotCounted(entry, reason))
             continue
-        if (
-            entry.kind == COLLEGE
-            and rule.min_grade
-            and not grade_at_least(entry.grade, rule.min_grade)
-        ):
+        if kind == COLLEGE and rule.min_grade and not grade_at_least(entry.grade, rule.min_grade):
             not_counted.append(
                 NotCounted(entry, f"College credit needs a grade of {rule.min_grade} or better.")
             )
@@ -472,30 +483,28 @@ def evaluate_cycle(
 
         credit = entry.credit
         note = ""
-        limited = cap(
-            credit, rule.entry_cap, rule.prep_course_cap if entry.is_prep_course else None
-        )
-        if limited < credit:
-            note = f"{limited} of {credit} counts: the most one such activity earns."
-            credit = limited
-        if rule.cycle_cap is not None:
-            used = used_by_kind.get(entry.kind, ZERO)
-            room = max(rule.cycle_cap - used, ZERO)
+        limit = rule.entry_cap
+        if entry.is_prep_course and rule.prep_course_cap is not None:
+            limit = rule.prep_course_cap if limit is None else min(limit, rule.prep_course_cap)
+        if limit is not None and credit > limit:
+            note = f"{limit} of {credit} counts: the most one such activity earns."
+            credit = limit
+        cycle_cap = rule.cycle_cap
+        if cycle_cap is not None:
+            used = used_by_kind.get(kind, ZERO)
+            room = cycle_cap - used
             if room <= 0:
                 not_counted.append(
                     NotCounted(
                         entry,
-                        f"The cap of {rule.cycle_cap} {unit} per cycle for this activity "
-                        "is reached.",
+                        f"The cap of {cycle_cap} {unit} per cycle for this activity is reached.",
                     )
                 )
                 continue
             if credit > room:
-                note = (
-                    f"{room} of {entry.credit} counts: at most {rule.cycle_cap} {unit} per cycle."
-                )
+                note = f"{room} of {entry.credit} counts: at most {cycle_cap} {unit} per cycle."
                 credit = room
-            used_by_kind[entry.kind] = used + credit
+            used_by_kind[kind] = used + credit
         if key is not None:
             first_seen[key] = entry
         counted.append(Counted(entry, credit, note))
@@ -568,10 +577,20 @@ def evaluate(
     its certifier whose cycle holds its completion date, and only there (no carry-over).
     """
     ordered = sort_entries(entries)
-    dates = [e.completion_date for e in ordered]
+    by_certifier: dict[int, tuple] = {}
     results = []
     for certification in certifications:
-        certifier_rules = rules[certification.certifier_id]
+        certifier_id = certification.certifier_id
+        certifier_rules = rules[certifier_id]
+        if certifier_id not in by_certifier:
+            # Each certifier sees only its own credits (and those tied to none).
+            own = [e for e in ordered if e.certifier_id is None or e.certifier_id == certifier_id]
+            by_certifier[certifier_id] = (
+                own,
+                [e.completion_date for e in own],
+                [e.repeat_key for e in own],
+            )
+        own, dates, keys = by_certifier[certifier_id]
         current = certification.current_cycle
         cycles = sorted(certification.cycles, key=lambda c: c.starts_on, reverse=True)
         for cycle in cycles:
@@ -581,11 +600,12 @@ def evaluate(
                 evaluate_cycle(
                     certification=certification,
                     cycle=cycle,
-                    entries=ordered,
+                    entries=own,
                     cpr_cards=cpr_cards,
                     rules=certifier_rules,
                     today=today,
                     dates=dates,
+                    keys=keys,
                 )
             )
     return results

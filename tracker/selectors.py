@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils import timezone
 
 from . import rules
@@ -259,16 +260,42 @@ def ledger_rows(view: Snapshot) -> list[dict]:
             reasons.setdefault(skipped.entry.id, []).append((name, skipped.reason))
     for skipped in view.nowhere:
         reasons.setdefault(skipped.entry.id, []).append(("No renewal", skipped.reason))
+    # One reverse() per URL name, not per row: the pk is the only part that changes.
+    marker = "987654321"
+    urls = {
+        name: reverse(f"tracker:entry-{name}", args=[int(marker)]).split(marker)
+        for name in ("edit", "delete", "certificate")
+    }
     rows = []
     for entry in view.entries:
+        entry_counts = counts.get(entry.pk, [])
+        entry_reasons = reasons.get(entry.pk, [])
+        detail = [entry.get_kind_display()]
+        if entry.source != CreditEntry.Source.SELF_REPORTED:
+            detail.append(entry.get_source_display())
+        codes = [s.code for s in entry.sessions.all()]
+        if codes:
+            detail.append(", ".join(codes))
+        pk = entry.pk
         rows.append(
             {
                 "entry": entry,
+                "date": f"{entry.completion_date:%m/%d/%Y}",
+                "number": entry.course.number if entry.course_id else "",
                 "title": entry_title(entry),
+                "detail": " · ".join(detail),
                 "unit": entry.certifier.credit_unit if entry.certifier_id else "CEC",
-                "counts": counts.get(entry.pk, []),
-                "reasons": reasons.get(entry.pk, []),
+                "counts": entry_counts,
+                "reasons": entry_reasons,
+                "count_lines": [
+                    name if credit == entry.credit else f"{name} ({credit})"
+                    for name, credit in entry_counts
+                ],
+                "reason_lines": [f"{name}: does not count — {why}" for name, why in entry_reasons],
                 "locked": view.is_locked(entry) or entry.source == CreditEntry.Source.PETITION,
+                "edit_url": f"{urls['edit'][0]}{pk}{urls['edit'][1]}",
+                "delete_url": f"{urls['delete'][0]}{pk}{urls['delete'][1]}",
+                "certificate_url": f"{urls['certificate'][0]}{pk}{urls['certificate'][1]}",
             }
         )
     return rows
