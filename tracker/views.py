@@ -268,7 +268,10 @@ def _value(rule: rules.KindRuleData | None, view) -> str:
         parts.append(f"at most {rule.prep_course_cap} for a certification-prep course")
     if rule.cycle_cap is not None:
         parts.append(f"at most {rule.cycle_cap} {unit} per renewal cycle")
-    return (", ".join(parts) + ".").capitalize() if parts else ""
+    if not parts:
+        return ""
+    text = ", ".join(parts) + "."
+    return text[0].upper() + text[1:]
 
 
 @require_http_methods(["GET", "POST"])
