@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.demo import demo_user
 from catalog.models import Course
 
-from . import services
+from . import seed, services
 from .models import Certification, CprCard, Kind, Program
 
 NAMESPACE = uuid.UUID("5b0c2f4e-8d1a-4c1e-9a57-3f1d8c2b7a10")
@@ -26,6 +26,7 @@ def _token(name: str) -> uuid.UUID:
 
 def load():
     today = timezone.localdate()
+    seed.ensure_ace()
     pro = demo_user("professional")
     programs = {p.name: p for p in Program.objects.filter(certifier__code="ace")}
 

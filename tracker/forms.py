@@ -140,7 +140,7 @@ class LedgerForm(forms.Form):
 
     def unit(self) -> str:
         choices = self.certifier_choices()
-        return choices[0].credit_unit if len(choices) == 1 else "CECs"
+        return f"{choices[0].credit_unit}s" if len(choices) == 1 else "CECs"
 
     def check_outside(self, day: datetime.date | None):
         """A date in no current cycle is kept only when the person says so."""

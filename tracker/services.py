@@ -290,7 +290,7 @@ def _resolve(
             source=source,
         )
     certifier_rules = selectors.rules_for(certifier) if certifier is not None else None
-    unit = certifier_rules.credit_unit if certifier_rules else "CECs"
+    unit = f"{certifier_rules.credit_unit}s" if certifier_rules else "CECs"
     rule = certifier_rules.kind(kind) if certifier_rules else None
     if certifier_rules is not None and (rule is None or not rule.allowed):
         raise ValidationError(

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from tests.accounts.factories import ProfessionalFactory
 from tests.catalog.factories import CourseFactory
 from tests.tracker.factories import CprCardFactory
-from tracker import services
+from tracker import seed, services
 from tracker.models import CreditEntry, Program
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,6 +30,7 @@ def bar_width(page, certification):
 
 def test_type_a_number_the_cecs_fill_in_add_and_progress_moves(page, login):
     today = timezone.localdate()
+    seed.ensure_ace()  # transactional tests empty the tables the migration seeded
     pro = ProfessionalFactory()
     programs = {p.abbreviation: p for p in Program.objects.filter(certifier__code="ace")}
     # Two certifications whose cycles hold the completion date, one whose cycle does not.
