@@ -307,7 +307,9 @@ def _resolve(
         if course is None:
             raise ValidationError({"course": "Enter the course number from your certificate."})
         name = course.number or course.title
-        if course.status != Course.Status.APPROVED:
+        # An entry being edited keeps its course even if the course was retired since.
+        kept = entry is not None and entry.course_id == course.pk
+        if course.status != Course.Status.APPROVED and not kept:
             raise ValidationError({"course": f"{name} is not an approved course."})
         if course.approved_on and completion_date < course.approved_on:
             raise ValidationError(

@@ -664,3 +664,17 @@ def test_two_simultaneous_submits_with_one_token_make_one_entry(cpt):
     assert not errors
     assert len(set(results)) == 1
     assert CreditEntry.objects.filter(user=user).count() == 1
+
+
+def test_an_entry_keeps_its_course_when_the_course_is_retired_later(cpt_holder):
+    course = CourseFactory(cec_value=D("0.3"))
+    entry = add(
+        cpt_holder, kind=Kind.APPROVED_COURSE, course=course, completion_date=day("2026-01-10")
+    )
+    Course.objects.filter(pk=course.pk).update(status=Course.Status.RETIRED)
+    entry.refresh_from_db()
+    services.credit_update(
+        entry=entry, actor=cpt_holder, note="Certificate in my files", today=TODAY
+    )
+    entry.refresh_from_db()
+    assert entry.note == "Certificate in my files"
