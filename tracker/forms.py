@@ -17,6 +17,7 @@ from catalog.services import course_lookup
 from . import rules, uploads
 from .models import Certifier, CprCard, Kind, Program
 
+FILE_HELP = f"PDF, JPEG or PNG, {uploads.max_bytes() // 1_048_576} MB at most."
 US_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 DATE_HELP = "MM/DD/YYYY"
 
@@ -180,7 +181,7 @@ class CourseCreditForm(LedgerForm):
     certificate = forms.FileField(
         required=False,
         label="Certificate of completion (optional)",
-        help_text="PDF, JPEG or PNG, 10 MB at most.",
+        help_text=FILE_HELP,
         validators=[check_certificate],
     )
 
@@ -287,7 +288,7 @@ class ActivityForm(LedgerForm):
                 queryset=cards,
                 label="CPR/AED card",
                 empty_label="Choose a card…",
-                help_text="Worth 0.2 per year of card at ACE; the date is the card's issue date.",
+                help_text="The credit is dated on the card's issue date.",
             )
         elif kind == Kind.EXTRA_CERTIFICATION:
             certifier_ids = [c.id for c in self.certifier_choices()]
@@ -308,8 +309,11 @@ class ActivityForm(LedgerForm):
                 decimal_places=1,
                 min_value=Decimal("0.1"),
             )
+            minimum = rule.min_grade if rule and rule.min_grade else ""
             f["grade"] = forms.CharField(
-                label="Grade", max_length=2, help_text="C or better counts (A, B+, C …)."
+                label="Grade",
+                max_length=2,
+                help_text=f"{minimum} or better counts." if minimum else "A letter grade.",
             )
             f["is_prep_course"] = forms.BooleanField(
                 required=False, label="This was a certification-prep course"
@@ -322,7 +326,7 @@ class ActivityForm(LedgerForm):
         f["certificate"] = forms.FileField(
             required=False,
             label="Proof (optional)",
-            help_text="PDF, JPEG or PNG, 10 MB at most.",
+            help_text=FILE_HELP,
             validators=[check_certificate],
         )
         # Keep the token and confirmation last.
@@ -401,7 +405,7 @@ class EntryEditForm(forms.Form):
     certificate = forms.FileField(
         required=False,
         label="Replace the certificate",
-        help_text="PDF, JPEG or PNG, 10 MB at most.",
+        help_text=FILE_HELP,
         validators=[check_certificate],
     )
     remove_certificate = forms.BooleanField(required=False, label="Remove the certificate")
