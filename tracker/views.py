@@ -502,7 +502,7 @@ def export_csv(request):
                     entry.get_kind_display(),
                     entry.course.number if entry.course_id else "",
                     row["title"],
-                    "; ".join(s.code for s in entry.sessions.all()),
+                    "; ".join(s.code for s in entry.session_list),
                     entry.credit,
                     row["unit"],
                     entry.get_source_display(),
