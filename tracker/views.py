@@ -376,7 +376,12 @@ def entry_edit(request, pk):
     return render(
         request,
         "tracker/entry_form.html",
-        {"entry": entry, "form": form, "lock": lock, "changes": entry.changes.all()[:20]},
+        {
+            "entry": entry,
+            "form": form,
+            "lock": lock,
+            "changes": entry.changes.select_related("actor")[:20],
+        },
     )
 
 
