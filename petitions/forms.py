@@ -155,7 +155,19 @@ class PetitionForm(forms.Form):
         }
 
 
-class RespondForm(forms.Form):
+class OwnIdsMixin:
+    """Several small forms share one page and field names (note): give each its own ids so
+    that every label points at its own field."""
+
+    id_prefix = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class RespondForm(OwnIdsMixin, forms.Form):
+    id_prefix = "respond"
     """The professional's answer to a request for more information."""
 
     note = forms.CharField(
@@ -177,11 +189,13 @@ class RespondForm(forms.Form):
         return data
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(OwnIdsMixin, forms.Form):
+    id_prefix = "withdraw"
     note = forms.CharField(label="Why (optional)", required=False, max_length=2000)
 
 
-class ApproveForm(forms.Form):
+class ApproveForm(OwnIdsMixin, forms.Form):
+    id_prefix = "approve"
     credit = forms.DecimalField(
         label="Credit to award",
         max_digits=6,
@@ -198,7 +212,8 @@ class ApproveForm(forms.Form):
     )
 
 
-class DenyForm(forms.Form):
+class DenyForm(OwnIdsMixin, forms.Form):
+    id_prefix = "deny"
     reason = forms.CharField(
         label="Reason for the denial",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -207,7 +222,8 @@ class DenyForm(forms.Form):
     )
 
 
-class RequestInfoForm(forms.Form):
+class RequestInfoForm(OwnIdsMixin, forms.Form):
+    id_prefix = "info"
     note = forms.CharField(
         label="What information is needed",
         widget=forms.Textarea(attrs={"rows": 3}),

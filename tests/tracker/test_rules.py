@@ -571,20 +571,3 @@ def test_a_renewed_cycle_is_frozen():
     again = evaluate([c], [counted, same_day_before], today="2025-06-01")
     assert next(r for r in again if r.cycle.id == 1).total == D("2.1")
     assert rules.locking_cycle(same_day_before, [c]).id == 1
-
-
-def test_evaluating_a_thousand_entries_is_fast():
-    import time
-
-    c = cert(1, CPT, "2025-03-15")
-    entries = [
-        entry(
-            (day("2025-03-15") + datetime.timedelta(days=i % 700)).isoformat(), "0.1", course_id=i
-        )
-        for i in range(1000)
-    ]
-    start = time.perf_counter()
-    for _ in range(10):
-        evaluate([c], entries, today="2026-03-01")
-    per_run = (time.perf_counter() - start) / 10
-    assert per_run < 0.05  # generous on a shared machine; the benchmark holds the 5 ms target

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import close_old_connections, transaction
+from django.db import connection, transaction
 
 from catalog.models import Course
 from tests.accounts.factories import ProfessionalFactory
@@ -654,7 +654,7 @@ def test_two_simultaneous_submits_with_one_token_make_one_entry(cpt):
         except Exception as error:  # surfaced below
             errors.append(error)
         finally:
-            close_old_connections()
+            connection.close()
 
     threads = [threading.Thread(target=submit) for _ in range(2)]
     for t in threads:
