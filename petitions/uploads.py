@@ -1,16 +1,12 @@
-"""Supporting documents: what a file really is, whether we keep it, and where it goes.
+"""Supporting documents: whether we keep an upload, and where it goes.
 
-The type is read from the bytes, never from the name or the browser's Content-Type: a
-renamed program or a web page called `.pdf` is refused. Every file of an upload is checked
-before any is stored, so a refused upload stores nothing; files stored inside a transaction
-that then fails are deleted again (see `discard_on_failure`).
+Every file of an upload is checked (by content, see cecportal.files) before any is stored,
+so a refused upload stores nothing; files stored inside a transaction that then fails are
+deleted again (see `discard_on_failure`).
 """
 
 import logging
-import re
-import unicodedata
 import uuid
-import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,19 +16,14 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
-from PIL import Image
+
+from cecportal.files import EXTENSIONS, JPEG, PDF, PNG, download_name, safe_label, sniff
+
+__all__ = ["JPEG", "PDF", "PNG", "MAX_FILES", "check_uploads", "download_name", "safe_label"]
 
 logger = logging.getLogger(__name__)
 
 MAX_FILES = 5
-LABEL_MAX_LENGTH = 100
-PDF = "application/pdf"
-JPEG = "image/jpeg"
-PNG = "image/png"
-EXTENSIONS = {PDF: "pdf", JPEG: "jpg", PNG: "png"}
-IMAGE_TYPES = {JPEG, PNG}
-# A PDF ends with %%EOF; writers may add a little trailing whitespace or junk after it.
-PDF_TAIL_BYTES = 2048
 
 
 @dataclass(frozen=True)
@@ -47,113 +38,6 @@ class CheckedFile:
     @property
     def extension(self) -> str:
         return EXTENSIONS[self.content_type]
-
-
-# --- Names ------------------------------------------------------------------------------------
-
-
-def safe_label(name: str | None) -> str:
-    """A file name fit to show on a page: no folders, no control characters, not too long.
-
-    It is only ever a label; the stored file gets a generated name.
-    """
-    name = unicodedata.normalize("NFKC", name or "")
-    # Both separators: a name typed on Windows arrives with backslashes.
-    name = re.split(r"[\\/]", name)[-1]
-    name = "".join(ch for ch in name if not unicodedata.category(ch).startswith("C"))
-    name = " ".join(name.split()).strip(" .")
-    if not name:
-        return "document"
-    if len(name) > LABEL_MAX_LENGTH:
-        stem, dot, ext = name.rpartition(".")
-        if dot and 0 < len(ext) <= 5:
-            name = stem[: LABEL_MAX_LENGTH - len(ext) - 2].rstrip() + "…." + ext
-        else:
-            name = name[: LABEL_MAX_LENGTH - 1].rstrip() + "…"
-    return name
-
-
-def download_name(label: str, content_type: str) -> str:
-    """The label, with the extension the content calls for if it does not already have it."""
-    ext = EXTENSIONS.get(content_type, "bin")
-    accepted = {"jpg", "jpeg"} if content_type == JPEG else {ext}
-    _, dot, current = label.rpartition(".")
-    return label if dot and current.lower() in accepted else f"{label}.{ext}"
-
-
-# --- Content ----------------------------------------------------------------------------------
-
-
-def _head(upload: UploadedFile, size: int = 16) -> bytes:
-    upload.seek(0)
-    head = upload.read(size)
-    upload.seek(0)
-    return head
-
-
-def _tail(upload: UploadedFile, size: int) -> bytes:
-    upload.seek(max(upload.size - size, 0))
-    tail = upload.read(size)
-    upload.seek(0)
-    return tail
-
-
-def _pdf_problem(upload: UploadedFile) -> str | None:
-    if b"%%EOF" not in _tail(upload, PDF_TAIL_BYTES):
-        return "is not a complete PDF (it looks cut off); please upload the whole file"
-    from pypdf import PdfReader
-
-    # pypdf reports what it repairs through logging; a bad file is refused here anyway.
-    pypdf_logger = logging.getLogger("pypdf")
-    level = pypdf_logger.level
-    pypdf_logger.setLevel(logging.ERROR)
-    try:
-        upload.seek(0)
-        reader = PdfReader(upload, strict=False)
-        if reader.is_encrypted and not reader.decrypt(""):
-            return "is a password-protected PDF; please upload it without a password"
-        if len(reader.pages) < 1:
-            return "is a PDF without any pages"
-    except Exception:  # pypdf raises many kinds of errors on a damaged file
-        return "is a damaged PDF that cannot be read"
-    finally:
-        pypdf_logger.setLevel(level)
-        upload.seek(0)
-    return None
-
-
-def _image_problem(upload: UploadedFile, expected_format: str) -> str | None:
-    kind = "JPEG" if expected_format == "JPEG" else "PNG"
-    try:
-        with warnings.catch_warnings():
-            # A picture of absurd size is a decompression bomb, not a certificate.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            upload.seek(0)
-            with Image.open(upload) as image:
-                if image.format != expected_format:
-                    return f"is not a valid {kind} image"
-                image.verify()
-            # verify() does not decode the pixels; load() finds a truncated image.
-            upload.seek(0)
-            with Image.open(upload) as image:
-                image.load()
-    except Exception:  # Pillow raises many kinds of errors on a damaged file
-        return f"is a damaged or incomplete {kind} image"
-    finally:
-        upload.seek(0)
-    return None
-
-
-def sniff(upload: UploadedFile) -> tuple[str | None, str | None]:
-    """(content type, problem) read from the file's bytes. One of the two is None."""
-    head = _head(upload)
-    if head.startswith(b"%PDF-"):
-        return PDF, _pdf_problem(upload)
-    if head.startswith(b"\xff\xd8\xff"):
-        return JPEG, _image_problem(upload, "JPEG")
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return PNG, _image_problem(upload, "PNG")
-    return None, "is not a PDF, JPEG or PNG file (its content was checked, not its name)"
 
 
 def check_uploads(

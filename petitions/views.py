@@ -3,13 +3,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import reviewer_required
 from accounts.roles import is_reviewer
+from cecportal.files import private_file_response
 from tracker.selectors import current_cycles_on, snapshot
 
 from . import services
@@ -24,7 +24,6 @@ from .forms import (
 )
 from .models import Document, Petition, PetitionEvent
 from .rules import describe_cycle
-from .uploads import download_name
 
 QUEUE_PAGE_SIZE = 25
 
@@ -174,22 +173,10 @@ def document(request, pk):
     if not is_reviewer(request.user):
         documents = documents.filter(petition__user=request.user)
     doc = get_object_or_404(documents, pk=pk)
-    try:
-        handle = doc.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("The file is missing.") from None
     # PDFs download; images show inline (the type is the one read from the content).
-    response = FileResponse(
-        handle,
-        content_type=doc.content_type,
-        as_attachment=not doc.is_image,
-        filename=download_name(doc.label, doc.content_type),
+    return private_file_response(
+        doc.file, content_type=doc.content_type, label=doc.label, inline=doc.is_image
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cross-Origin-Resource-Policy"] = "same-origin"
-    return response
 
 
 # --- Reviewers --------------------------------------------------------------------------------

@@ -430,7 +430,7 @@ def _refuse_repeat(*, user, fields: dict, entry: CreditEntry | None):
 
 def _attach_certificate(entry: CreditEntry, certificate) -> None:
     _content_type, extension = uploads.check_certificate(certificate)
-    entry.certificate_name = uploads.safe_name(getattr(certificate, "name", ""))
+    entry.certificate_name = uploads.safe_label(getattr(certificate, "name", ""))
     content = uploads.stored_file(certificate, extension)
     entry.certificate.save(content.name, content, save=False)
 

@@ -6,7 +6,7 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.roles import is_reviewer
 from catalog.services import course_lookup as catalog_lookup
+from cecportal.files import IMAGE_TYPES, private_file_response, stored_content_type
 
 from . import rules, selectors, services
 from .forms import (
@@ -409,18 +410,13 @@ def entry_certificate(request, pk):
     entry = get_object_or_404(entries, pk=pk)
     if not entry.certificate:
         raise Http404("No certificate.")
-    try:
-        handle = entry.certificate.open("rb")
-    except FileNotFoundError:
-        raise Http404("No certificate.") from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=entry.certificate_name or entry.certificate.name.rsplit("/", 1)[-1],
+    content_type = stored_content_type(entry.certificate.name)
+    return private_file_response(
+        entry.certificate,
+        content_type=content_type,
+        label=entry.certificate_name or "certificate",
+        inline=content_type in IMAGE_TYPES,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @require_POST

@@ -204,7 +204,7 @@ def test_a_certificate_must_really_be_pdf_jpeg_or_png(holder_client, holder, tod
     CourseFactory(number="CA23456")
     fake = SimpleUploadedFile("certificate.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")
     response = add_post(holder_client, "CA23456", us(today), certificate=fake)
-    assert "must be a PDF, JPEG or PNG" in response.content.decode()
+    assert "is not a PDF, JPEG or PNG file" in response.content.decode()
     assert not CreditEntry.objects.exists()
 
 
@@ -444,7 +444,9 @@ def test_certificate_download_for_owner_and_reviewer(client, someone_elses_entry
         client.force_login(user)
         response = client.get(url)
         assert response.status_code == 200
-        assert response["Content-Disposition"].startswith("attachment")
+        # An image shows in the browser; the type is the one read from its content.
+        assert response["Content-Disposition"].startswith("inline")
+        assert response["Content-Type"] == "image/png"
         assert response["X-Content-Type-Options"] == "nosniff"
         assert b"".join(response.streaming_content).startswith(b"\x89PNG")
 
