@@ -23,7 +23,8 @@ ACE = {
 KIND_RULES = {
     "approved_course": {},
     "conference": {},
-    "cpr_aed": {"per_unit": Decimal("0.2")},
+    # 0.2 for a one-year card, 0.4 for a two-year card: never more, however long the card runs.
+    "cpr_aed": {"per_unit": Decimal("0.2"), "entry_cap": Decimal("0.4")},
     "college": {
         "per_unit": Decimal("1.0"),
         "entry_cap": Decimal("2.0"),

@@ -232,6 +232,17 @@ def test_cpr_credit_comes_from_the_card(cpt_holder):
         )
 
 
+@pytest.mark.parametrize(("years", "expected"), [(1, "0.2"), (2, "0.4"), (3, "0.4"), (5, "0.4")])
+def test_cpr_credit_is_never_more_than_a_two_year_card(cpt_holder, years, expected):
+    """ACE: 0.2 for a one-year card, 0.4 for a two-year card; a longer card earns no more."""
+    issued = day("2026-03-01")
+    card = CprCardFactory(
+        user=cpt_holder, issued_on=issued, expires_on=issued.replace(year=2026 + years)
+    )
+    entry = add(cpt_holder, kind=Kind.CPR_AED, cpr_card=card, completion_date=issued)
+    assert entry.credit == D(expected)
+
+
 def test_college_credit(cpt_holder):
     kwargs = {"kind": Kind.COLLEGE, "title": "Kinesiology", "completion_date": day("2026-01-10")}
     assert add(cpt_holder, credit_hours=D("3"), grade="a-", **kwargs).credit == D("2.0")
