@@ -154,12 +154,12 @@ class LedgerForm(forms.Form):
         if self.view.cert_data:
             text = (
                 f"{day:%m/%d/%Y} is outside every current renewal cycle: this credit will "
-                "count toward no renewal. Tick the box below to log it anyway."
+                "count toward no renewal. Tick the box to log it anyway."
             )
         else:
             text = (
                 "You have no certification yet, so this credit counts toward no renewal. "
-                "Add your certification first, or tick the box below to log it anyway."
+                "Add your certification first, or tick the box to log it anyway."
             )
         self.add_error("confirm_outside", text)
 
@@ -193,7 +193,9 @@ class CourseCreditForm(LedgerForm):
         self.fields["course_number"].widget.attrs.update(
             {
                 "hx-get": lookup_url,
-                "hx-trigger": "keyup changed delay:250ms, change",
+                # "input", not "keyup": a number pasted with the mouse or filled in by the
+                # browser fires no key, and must fill the CECs all the same.
+                "hx-trigger": "input changed delay:250ms, change",
                 "hx-target": "#course-lookup",
                 "hx-swap": "outerHTML",
                 "hx-include": "#id_completion_date",

@@ -88,3 +88,29 @@ def test_a_bad_number_shows_the_catalog_message_and_a_petition_link(page, login)
     expect(message).to_contain_text("No approved course has the number CA99999")
     expect(message.get_by_role("link", name=re.compile("Petition"))).to_be_visible()
     expect(page.get_by_label("CECs")).to_have_value("")
+
+
+def test_a_pasted_number_fills_in_the_cecs_and_the_page_logs_no_error(page, login):
+    """Pasting (or the browser filling in) types no key: the CECs must fill in all the same."""
+    seed.ensure_ace()
+    pro = ProfessionalFactory()
+    services.certification_add(
+        user=pro,
+        program=Program.objects.get(certifier__code="ace", abbreviation="CPT"),
+        earned_on=timezone.localdate() - relativedelta(months=3),
+    )
+    CourseFactory(number="CA23456", cec_value=Decimal("0.3"))
+    errors = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    login(pro)
+    page.goto("/my/cecs/")
+
+    page.get_by_label("Course number").fill(" ca 23456 ")
+    expect(page.get_by_label("CECs")).to_have_value("0.3")
+    page.get_by_label("Completion date").fill(
+        (timezone.localdate() - datetime.timedelta(days=1)).strftime("%m/%d/%Y")
+    )
+    page.get_by_role("button", name="Add CECs").click()
+    expect(page.locator(".ledger-row", has_text="CA23456")).to_be_visible()
+    assert [e for e in errors if "hx-disabled-elt" in e] == []
+    assert CreditEntry.objects.filter(user=pro).count() == 1

@@ -79,6 +79,25 @@ def test_lookup_explains_bad_numbers(holder_client, text, says):
     assert (petition in html) == (says.startswith("No approved"))
 
 
+@pytest.mark.parametrize(
+    ("text", "says", "petition"),
+    [
+        ("CX12345", "is not a course number", False),
+        ("CA99999", "No approved course has the number CA99999", True),
+    ],
+)
+def test_a_refused_number_is_explained_once_beside_the_field(
+    holder_client, holder, today, text, says, petition
+):
+    response = add_post(holder_client, text, us(today), htmx=True)
+    html = response.content.decode()
+    assert html.count(says) == 1
+    assert 'id="id_course_number_error"' in html or "invalid-feedback" in html
+    lookup_box = html.split('id="course-lookup"')[1].split('id="id_credit"')[0]
+    assert (reverse("petitions:new") in lookup_box) == petition
+    assert not CreditEntry.objects.filter(user=holder).exists()
+
+
 def test_lookup_of_a_pending_course_links_to_petition(holder_client):
     from catalog.models import Course
 
