@@ -116,3 +116,27 @@ def test_admin_pages_of_every_model_open(client, site_admin):
             if status not in (200, 403):  # 403: an admin may forbid adding (e.g. audit rows)
                 failures.append(f"{url}: {status}")
     assert not failures
+
+
+def test_email_is_console_by_default_and_smtp_by_environment():
+    code = (
+        "from django.conf import settings; m = settings.MAILERS['default']; "
+        "print(m['BACKEND'], m.get('OPTIONS', {}).get('host'), m.get('OPTIONS', {}).get('port'))"
+    )
+    dev = _manage(
+        "shell", "-v", "0", "-c", code, env={"DJANGO_SETTINGS_MODULE": "cecportal.settings.dev"}
+    )
+    assert dev.stdout.split()[:1] == ["django.core.mail.backends.console.EmailBackend"]
+    smtp = _manage(
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        code,
+        env=PROD_ENV | {"SMTP_HOST": "smtp.example.org", "SMTP_PORT": "2525"},
+    )
+    assert smtp.stdout.split()[-3:] == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "smtp.example.org",
+        "2525",
+    ], smtp.stderr

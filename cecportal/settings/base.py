@@ -176,11 +176,27 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # --- Email ----------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "CEC Portal <no-reply@cecportal.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-MAILERS = {
-    "default": {
-        "BACKEND": env("EMAIL_BACKEND_CLASS", "django.core.mail.backends.console.EmailBackend")
-    },
-}
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+
+
+def mailers_from_env(default_backend):
+    """The default mailer: SMTP when SMTP_HOST is set, otherwise `default_backend`;
+    EMAIL_BACKEND_CLASS overrides either."""
+    backend = env("EMAIL_BACKEND_CLASS") or (SMTP_BACKEND if env("SMTP_HOST") else default_backend)
+    mailer = {"BACKEND": backend}
+    if backend == SMTP_BACKEND:
+        mailer["OPTIONS"] = {
+            "host": env("SMTP_HOST", "localhost"),
+            "port": int(env("SMTP_PORT", "587")),
+            "username": env("SMTP_USER", ""),
+            "password": env("SMTP_PASSWORD", ""),
+            "use_tls": env_bool("SMTP_USE_TLS", True),
+            "timeout": int(env("SMTP_TIMEOUT", "10")),
+        }
+    return {"default": mailer}
+
+
+MAILERS = mailers_from_env("django.core.mail.backends.console.EmailBackend")
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_CSP = {

@@ -1,7 +1,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env, env_bool, env_list
+from .base import SMTP_BACKEND, env, env_bool, env_list, mailers_from_env
 
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
@@ -31,21 +31,7 @@ if env("AWS_STORAGE_BUCKET_NAME"):
         },
     }
 
-MAILERS = {
-    "default": {
-        "BACKEND": env("EMAIL_BACKEND_CLASS", "django.core.mail.backends.smtp.EmailBackend"),
-        "OPTIONS": {
-            "host": env("SMTP_HOST", "localhost"),
-            "port": int(env("SMTP_PORT", "587")),
-            "username": env("SMTP_USER", ""),
-            "password": env("SMTP_PASSWORD", ""),
-            "use_tls": env_bool("SMTP_USE_TLS", True),
-            "timeout": 10,
-        },
-    }
-}
-if MAILERS["default"]["BACKEND"] != "django.core.mail.backends.smtp.EmailBackend":
-    MAILERS["default"].pop("OPTIONS")
+MAILERS = mailers_from_env(SMTP_BACKEND)
 
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
