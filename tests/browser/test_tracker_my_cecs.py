@@ -114,3 +114,37 @@ def test_a_pasted_number_fills_in_the_cecs_and_the_page_logs_no_error(page, logi
     expect(page.locator(".ledger-row", has_text="CA23456")).to_be_visible()
     assert [e for e in errors if "hx-disabled-elt" in e] == []
     assert CreditEntry.objects.filter(user=pro).count() == 1
+
+
+def test_on_a_phone_the_page_does_not_scroll_sideways(page, login):
+    """The ledger table scrolls inside its box; the page itself fits a phone's width."""
+    seed.ensure_ace()
+    pro = ProfessionalFactory()
+    services.certification_add(
+        user=pro,
+        program=Program.objects.get(certifier__code="ace", abbreviation="CPT"),
+        earned_on=timezone.localdate() - relativedelta(months=3),
+    )
+    services.certification_add(
+        user=pro,
+        program=Program.objects.get(certifier__code="ace", abbreviation="GFI"),
+        earned_on=timezone.localdate() - relativedelta(months=2),
+    )
+    course = CourseFactory(
+        number="CA23456",
+        title="Exercise Programming for Older Adults: Balance, Mobility and Strength",
+        cec_value=Decimal("0.3"),
+    )
+    services.credit_add(
+        user=pro,
+        kind="approved_course",
+        course=course,
+        completion_date=timezone.localdate() - datetime.timedelta(days=1),
+        actor=pro,
+    )
+    login(pro)
+    for width in (390, 320):
+        page.set_viewport_size({"width": width, "height": 844})
+        page.goto("/my/cecs/")
+        expect(page.locator(".ledger-row", has_text="CA23456")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
