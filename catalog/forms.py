@@ -14,6 +14,13 @@ CEC_FIELD = {
     "decimal_places": 1,
     "min_value": Decimal("0.1"),
     "max_value": Decimal("999.9"),
+    "error_messages": {
+        "max_decimal_places": "CECs are counted in tenths: use one decimal place, e.g. 0.3.",
+        "max_whole_digits": "That is far more CECs than any course carries.",
+        "max_digits": "That is far more CECs than any course carries.",
+        "min_value": "Enter a CEC value greater than 0 (at least 0.1).",
+        "max_value": "That is far more CECs than any course carries (at most 999.9).",
+    },
 }
 
 
@@ -120,14 +127,24 @@ def _default_window():
     return today, end
 
 
+def us_date_field(label):
+    """A date typed and shown as MM/DD/YYYY, whatever the locale's own formats say."""
+    return forms.DateField(
+        label=label,
+        input_formats=["%m/%d/%Y"],
+        widget=forms.DateInput(format="%m/%d/%Y", attrs={"placeholder": "MM/DD/YYYY"}),
+        error_messages={"invalid": "Enter the date as MM/DD/YYYY, e.g. 01/31/2027."},
+    )
+
+
 class ApproveForm(forms.Form):
     number_prefix = forms.ChoiceField(
         label="Number prefix",
         choices=[(p, p) for p in PREFIXES],
         help_text="The digits are the next free ones for this prefix.",
     )
-    approved_on = forms.DateField(label="Approved on (MM/DD/YYYY)")
-    expires_on = forms.DateField(label="Expires on (MM/DD/YYYY)")
+    approved_on = us_date_field("Approved on (MM/DD/YYYY)")
+    expires_on = us_date_field("Expires on (MM/DD/YYYY)")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

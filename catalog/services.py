@@ -370,7 +370,8 @@ def course_approve(
             f"Your course “{locked.title}” has been approved.\n\n"
             f"Course number: {locked.number}\n"
             f"Approved from {_us(approved_on)} to {_us(expires_on)}.\n\n"
-            f"It now appears in the public catalog: {locked.get_absolute_url()}\n"
+            # A path alone is no link in an email; the number finds it in the catalog.
+            f"It now appears in the public course catalog under {locked.number}.\n"
         ),
     )
     return locked

@@ -229,6 +229,8 @@ class TestDecisionEmails:
         message = mail.outbox[0]
         assert set(message.to) == {provider_staff.provider.contact_email, provider_staff.email}
         assert course.number in message.subject and "01/01/2026" in message.body
+        # The number, not a bare path that no mail reader can open.
+        assert course.number in message.body and "/catalog/courses/" not in message.body
 
     def test_no_email_before_commit(self, django_capture_on_commit_callbacks):
         with django_capture_on_commit_callbacks(execute=False) as callbacks:

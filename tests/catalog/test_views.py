@@ -346,3 +346,34 @@ class TestProviderAdministration:
             reverse("catalog:provider-detail", args=[provider.pk]), {"email": "ghost@example.com"}
         )
         assert response.status_code == 200 and "must sign up first" in response.content.decode()
+
+
+class TestReviewAndRegistrationClarity:
+    def test_approval_dates_are_shown_and_read_as_mm_dd_yyyy(self, client, reviewer):
+        course = PendingCourseFactory()
+        client.force_login(reviewer)
+        url = reverse("catalog:review-detail", args=[course.pk])
+        body = client.get(url).content.decode()
+        today = timezone.localdate()
+        assert f'value="{today:%m/%d/%Y}"' in body
+        assert f'value="{today:%Y-%m-%d}"' not in body
+        response = client.post(
+            reverse("catalog:review-approve", args=[course.pk]),
+            {"number_prefix": "CA", "approved_on": "2026-01-01", "expires_on": "12/31/2027"},
+        )
+        assert response.status_code == 400
+        assert "Enter the date as MM/DD/YYYY" in response.content.decode()
+        assert Course.objects.get(pk=course.pk).status == Course.Status.PENDING
+
+    @pytest.mark.parametrize(
+        ("value", "message"),
+        [("0.25", "counted in tenths"), ("0", "greater than 0"), ("-1", "greater than 0")],
+    )
+    def test_cec_value_errors_speak_of_tenths(self, client, provider_staff, value, message):
+        client.force_login(provider_staff)
+        response = client.post(
+            reverse("catalog:provider-course-create"), registration(cec_value=value)
+        )
+        assert response.status_code == 200
+        assert message in response.content.decode()
+        assert not Course.objects.exists()
