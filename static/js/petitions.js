@@ -40,6 +40,13 @@
     f.addEventListener("input", function (evt) {
       if (evt.target.name === "credit_requested") evt.target.dataset.autofilled = "";
     });
+    // After a refused submission the page comes back with the suggestion already in the box:
+    // it is still the suggestion, so it should follow the hours as before.
+    var credit = f.querySelector("[name=credit_requested]");
+    var box = document.querySelector("#petition-preview [data-suggested]");
+    if (credit && box && credit.value !== "" && credit.value === box.dataset.suggested) {
+      credit.dataset.autofilled = "1";
+    }
     applySuggestion();
   });
   document.addEventListener("htmx:afterSettle", function (evt) {
