@@ -411,9 +411,15 @@ class EntryEditForm(forms.Form):
         validators=[check_certificate],
     )
     remove_certificate = forms.BooleanField(required=False, label="Remove the certificate")
+    confirm_outside = forms.BooleanField(
+        required=False,
+        label="Save it anyway: I understand it counts toward no renewal.",
+    )
 
-    def __init__(self, *args, entry, unit="CECs", **kwargs):
+    def __init__(self, *args, entry, unit="CECs", certifications=(), **kwargs):
         self.entry = entry
+        self.certifications = certifications
+        self.needs_confirmation = False
         initial = {
             "completion_date": entry.completion_date,
             "title": entry.title,
@@ -449,3 +455,22 @@ class EntryEditForm(forms.Form):
             del self.fields["completion_date"]
         if not entry.certificate:
             del self.fields["remove_certificate"]
+
+    def clean(self):
+        data = super().clean()
+        day = data.get("completion_date")
+        # As when adding: a new date that no current cycle holds is kept only when confirmed.
+        if (
+            not self.errors
+            and day is not None
+            and day != self.entry.completion_date
+            and not data.get("confirm_outside")
+            and not rules.current_cycles_holding(self.certifications, day, self.entry.certifier_id)
+        ):
+            self.needs_confirmation = True
+            self.add_error(
+                "confirm_outside",
+                f"{day:%m/%d/%Y} is outside every current renewal cycle: this credit will "
+                "count toward no renewal. Tick the box to save it anyway.",
+            )
+        return data

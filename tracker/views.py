@@ -349,7 +349,16 @@ def entry_edit(request, pk):
     unit = entry.certifier.credit_unit + "s" if entry.certifier_id else "CECs"
     form = None
     if lock is None:
-        form = EntryEditForm(request.POST or None, request.FILES or None, entry=entry, unit=unit)
+        certifications = [
+            selectors.certification_data(c) for c in selectors.certifications_of(request.user)
+        ]
+        form = EntryEditForm(
+            request.POST or None,
+            request.FILES or None,
+            entry=entry,
+            unit=unit,
+            certifications=certifications,
+        )
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:

@@ -372,6 +372,35 @@ def test_edit_and_delete_are_audited(holder_client, holder, today):
     assert deleted.before["title"] == "Keynote" and deleted.after is None
 
 
+def test_editing_a_date_out_of_every_current_cycle_needs_confirmation(holder_client, holder, today):
+    """Holder's cycle began a year ago: two years ago is in no cycle, as when adding."""
+    course = CourseFactory(number="CA23456", cec_value=Decimal("0.3"))
+    entry = services.credit_add(
+        user=holder, kind=Kind.APPROVED_COURSE, course=course, completion_date=today
+    )
+    url = reverse("tracker:entry-edit", args=[entry.pk])
+    outside = today - relativedelta(years=2)
+    data = {"completion_date": us(outside), "title": "", "note": ""}
+    response = holder_client.post(url, data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "outside every current renewal cycle" in html
+    assert "Save it anyway" in html
+    entry.refresh_from_db()
+    assert entry.completion_date == today
+
+    # Untouched, the box is not shown; confirmed, the new date is kept.
+    assert "Save it anyway" not in holder_client.get(url).content.decode()
+    response = holder_client.post(url, data | {"confirm_outside": "on"})
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.completion_date == outside
+
+    # An entry already outside every cycle can have its note changed without asking again.
+    response = holder_client.post(url, data | {"note": "audit copy"})
+    assert response.status_code == 302
+
+
 def test_renew_then_the_old_cycle_is_read_only(holder_client, holder, today):
     course_a = CourseFactory(cec_value=Decimal("1.0"))
     course_b = CourseFactory(cec_value=Decimal("1.0"))
