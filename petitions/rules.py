@@ -170,3 +170,20 @@ def cap_message(cap: Decimal, petition_type: str, is_prep_course: bool, unit: st
     else:
         what = f"a petition of type “{Petition.Type(petition_type).label}”"
     return f"At most {cap} {unit}s may be awarded for {what}."
+
+
+def counts_toward(petition: Petition) -> list[Certification]:
+    """Every certification the petition's credit counts toward.
+
+    A credit counts toward each certification of the same certifier whose current cycle holds
+    its completion date, not only the one the petition was filed against.
+    """
+    if petition.certification_id is None:
+        return []
+    certifier_id = petition.certification.program.certifier_id
+    shared = [
+        certification
+        for certification, _cycle in current_cycles_on(petition.user, petition.completion_date)
+        if certification.program.certifier_id == certifier_id
+    ]
+    return shared or [petition.certification]

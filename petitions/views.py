@@ -23,7 +23,7 @@ from .forms import (
     WithdrawForm,
 )
 from .models import Document, Petition, PetitionEvent
-from .rules import describe_cycle
+from .rules import counts_toward, describe_cycle
 
 QUEUE_PAGE_SIZE = 25
 
@@ -114,6 +114,7 @@ def _detail_context(request, petition, **forms):
     is_owner = petition.user_id == request.user.pk
     return {
         "petition": petition,
+        "counts_toward": counts_toward(petition),
         "is_owner": is_owner,
         "can_review": is_reviewer(request.user),
         "respond_form": forms.get("respond_form") or RespondForm(),
@@ -221,6 +222,7 @@ def _review_context(request, petition, **forms):
     current = [r for r in snapshot(petition.user).results if r.is_current]
     return {
         "petition": petition,
+        "counts_toward": counts_toward(petition),
         "cap": services.petition_cap(petition),
         "current_results": current,
         "approve_form": forms.get("approve_form")

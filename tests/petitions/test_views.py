@@ -358,3 +358,28 @@ class TestReview:
         client.post(self.url(petition, "request-info"), {"note": "Transcript?"})
         petition.refresh_from_db()
         assert petition.status == "info_requested"
+
+
+class TestSharedCredit:
+    def test_petition_names_every_certification_it_counts_toward(
+        self, client, professional, certification, reviewer
+    ):
+        # Shared credit: a second certification of the same certifier whose current cycle
+        # holds the completion date counts the petition too; another certifier's does not.
+        from tests.tracker.factories import ProgramFactory
+
+        same = CertificationFactory(
+            user=professional,
+            program=ProgramFactory(certifier=certification.program.certifier),
+        )
+        other = CertificationFactory(user=professional)
+        petition = submit(professional)
+        for user, url in [
+            (professional, reverse("petitions:detail", args=[petition.pk])),
+            (reviewer, reverse("petitions:review", args=[petition.pk])),
+        ]:
+            client.force_login(user)
+            body = client.get(url).content.decode()
+            shown = body.split("data-counts-toward>", 1)[1].split("</dd>", 1)[0]
+            assert str(certification.program) in shown and str(same.program) in shown
+            assert str(other.program) not in shown
