@@ -181,6 +181,14 @@ def course_lookup(text: str, *, on: datetime.date | None = None) -> Lookup:
 # --- Registration by provider staff ---------------------------------------------------------
 
 
+def _require_active(provider: Provider):
+    if provider.status != Provider.Status.ACTIVE:
+        raise ValidationError(
+            f"{provider.name} is {provider.get_status_display().lower()}: it cannot register or "
+            "change courses. Contact the certifying body."
+        )
+
+
 def _session_rows(sessions: Iterable) -> list[dict]:
     rows = []
     for s in sessions:
@@ -235,6 +243,7 @@ def course_register(
     sessions: Iterable = (),
 ) -> Course:
     """Register a course (or a conference with its sessions); it waits for a reviewer."""
+    _require_active(provider)
     rows = _session_rows(sessions)
     conference = delivery_format == Course.Format.CONFERENCE
     _check_shape(delivery_format=delivery_format, cec_value=cec_value, sessions=rows)
@@ -276,6 +285,7 @@ def course_update_pending(
 ) -> Course:
     """Change a registration that no reviewer has decided yet; sessions are replaced."""
     locked = _locked_pending(course, provider_id=by.provider_id)
+    _require_active(locked.provider)
     rows = _session_rows(sessions)
     conference = delivery_format == Course.Format.CONFERENCE
     _check_shape(delivery_format=delivery_format, cec_value=cec_value, sessions=rows)

@@ -377,3 +377,21 @@ class TestReviewAndRegistrationClarity:
         assert response.status_code == 200
         assert message in response.content.decode()
         assert not Course.objects.exists()
+
+
+class TestSuspendedProvider:
+    def test_suspended_provider_cannot_register_or_change_courses(self, client, provider_staff):
+        course = PendingCourseFactory(provider=provider_staff.provider, title="Before")
+        Provider.objects.filter(pk=provider_staff.provider.pk).update(
+            status=Provider.Status.SUSPENDED
+        )
+        client.force_login(provider_staff)
+        response = client.post(reverse("catalog:provider-course-create"), registration())
+        assert response.status_code == 200
+        assert "is suspended: it cannot register or change courses" in response.content.decode()
+        response = client.post(
+            reverse("catalog:provider-course-edit", args=[course.pk]),
+            registration(title="After"),
+        )
+        assert "is suspended" in response.content.decode()
+        assert list(Course.objects.values_list("title", flat=True)) == ["Before"]
