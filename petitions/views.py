@@ -101,7 +101,8 @@ def petition_preview(request):
     return render(
         request,
         "petitions/new.html#preview",
-        {"form": form, "assessment": form.assessment},
+        # The full page shows a date error under the field; only the live preview repeats it.
+        {"form": form, "assessment": form.assessment, "live_preview": True},
     )
 
 

@@ -383,3 +383,19 @@ class TestSharedCredit:
             shown = body.split("data-counts-toward>", 1)[1].split("</dd>", 1)[0]
             assert str(certification.program) in shown and str(same.program) in shown
             assert str(other.program) not in shown
+
+
+class TestDateOutsideCycles:
+    def test_refused_date_is_said_once_on_the_page_and_in_the_preview(
+        self, pro_client, certification
+    ):
+        message = "This date is not inside a current cycle"
+        response = pro_client.post(
+            NEW, form_data(completion_date="01/01/2010", documents=[files.pdf()])
+        )
+        assert response.content.decode().count(message) == 1
+        assert not Petition.objects.exists()
+        preview = pro_client.get(
+            reverse("petitions:preview"), {"type": "live_workshop", "completion_date": "01/01/2010"}
+        )
+        assert preview.content.decode().count(message) == 1
