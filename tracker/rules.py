@@ -109,6 +109,11 @@ class CycleData:
     def holds(self, day: datetime.date) -> bool:
         return self.starts_on <= day <= self.ends_on
 
+    @property
+    def next_starts_on(self) -> datetime.date:
+        """A renewal opens the next cycle the day after this one ends."""
+        return self.ends_on + datetime.timedelta(days=1)
+
 
 @dataclass(frozen=True, slots=True)
 class CertificationData:
@@ -243,7 +248,7 @@ def first_cycle(rules: CertifierRules, earned_on: datetime.date) -> CycleData:
 
 def next_cycle(rules: CertifierRules, previous: CycleData) -> CycleData:
     """The cycle after `previous`: it starts the day after the old end."""
-    start = previous.ends_on + datetime.timedelta(days=1)
+    start = previous.next_starts_on
     if rules.cycle_anchor == FIXED:
         end = start + relativedelta(months=rules.cycle_months) - datetime.timedelta(days=1)
     else:

@@ -524,3 +524,23 @@ def test_csv_and_transcript_totals_match_the_dashboard(holder_client, holder, to
     assert "<strong>0.7</strong>" in transcript.content.decode()
     dashboard = holder_client.get(reverse("tracker:dashboard")).content.decode()
     assert '<strong class="progress-total">0.7</strong> of 2.0 CECs' in dashboard
+
+
+def test_the_renew_button_says_when_the_next_cycle_starts(client):
+    from tests.tracker.factories import CertificationFactory, CprCardFactory, CreditEntryFactory
+
+    cert = CertificationFactory(earned_on=datetime.date.today() - relativedelta(months=3))
+    cycle = cert.cycles.get()
+    CprCardFactory(user=cert.user, expires_on=cycle.ends_on + relativedelta(years=1))
+    CreditEntryFactory(
+        user=cert.user,
+        course=CourseFactory(cec_value=Decimal("2.0")),
+        credit=Decimal("2.0"),
+        completion_date=datetime.date.today() - relativedelta(days=5),
+    )
+    client.force_login(cert.user)
+    html = client.get(reverse("tracker:dashboard")).content.decode()
+    next_start = (cycle.ends_on + relativedelta(days=1)).strftime("%m/%d/%Y")
+    assert ">Renew</button>" in html
+    assert next_start in html
+    assert "Credit completed before then will count toward no renewal" in html
