@@ -24,7 +24,7 @@ def signup(request):
             add_to_role(user, PROFESSIONAL)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Welcome! Add your certifications to start tracking credits.")
-        return redirect("home")
+        return redirect("tracker:dashboard")
     return render(request, "accounts/signup.html", {"form": form})
 
 

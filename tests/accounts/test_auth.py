@@ -23,6 +23,7 @@ SIGNUP = {
 def test_signup_creates_a_professional_and_logs_in(client):
     response = client.post(reverse("accounts:signup"), SIGNUP, follow=True)
     user = User.objects.get()
+    assert response.redirect_chain[-1][0] == reverse("tracker:dashboard")
     assert user.email == "new.person@example.com"
     assert user.groups.filter(name=PROFESSIONAL).exists()
     assert response.context["user"] == user
