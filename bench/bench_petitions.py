@@ -13,14 +13,19 @@ QUEUE_SIZE = 10_000
 PROFESSIONALS = 200
 
 
-def _build():
-    from petitions.models import Petition
+def _people():
     from tests.accounts.factories import ProfessionalFactory, ReviewerFactory
     from tests.tracker.factories import CertificationFactory, CertifierFactory, ProgramFactory
 
     program = ProgramFactory(certifier=CertifierFactory(code="bench-petitions"))
     people = [ProfessionalFactory() for _ in range(PROFESSIONALS)]
     certifications = {p.pk: CertificationFactory(user=p, program=program) for p in people}
+    return people, certifications, ReviewerFactory()
+
+
+def _add_petitions(people, certifications, numbers):
+    from petitions.models import Petition
+
     now = timezone.now()
     today = timezone.localdate()
     types = itertools.cycle(Petition.Type.values)
@@ -40,11 +45,21 @@ def _build():
                 description="Generated for the benchmark.",
                 submitted_at=now - datetime.timedelta(minutes=13 * (QUEUE_SIZE - n)),
             )
-            for n in range(QUEUE_SIZE)
+            for n in numbers
         ),
         batch_size=1000,
     )
-    return ReviewerFactory()
+
+
+def _queue_pages(bench, size):
+    queue = reverse("petitions:queue")
+    return {
+        "queue, page 1": bench.get_ms(queue),
+        "queue, overdue college petitions, page 3": bench.get_ms(
+            f"{queue}?age=overdue&type=college&page=3"
+        ),
+        "queue, last page": bench.get_ms(f"{queue}?page={size // 25}", repeat=15),
+    }
 
 
 def run(bench):
@@ -53,31 +68,19 @@ def run(bench):
     from petitions.samples import jpeg_bytes, pdf_bytes
     from petitions.uploads import check_uploads
 
-    reviewer = _build()
+    people, certifications, reviewer = _people()
     bench.login(reviewer)
     base = bench.baseline_ms
-    queue = reverse("petitions:queue")
-    bench.report(
-        f"queue, page 1 of {QUEUE_SIZE:,} open petitions",
-        bench.get_ms(queue),
-        "ms",
-        base,
-        "empty view",
-    )
-    bench.report(
-        "queue, overdue college petitions, page 3",
-        bench.get_ms(f"{queue}?age=overdue&type=college&page=3"),
-        "ms",
-        base,
-        "empty view",
-    )
-    bench.report(
-        "queue, last page",
-        bench.get_ms(f"{queue}?page={QUEUE_SIZE // 25}", repeat=15),
-        "ms",
-        base,
-        "empty view",
-    )
+    tenth = QUEUE_SIZE // 10
+    # Every tenth petition first, so the small queue has the same mix of ages and types.
+    _add_petitions(people, certifications, range(0, QUEUE_SIZE, 10))
+    small = _queue_pages(bench, tenth)
+    _add_petitions(people, certifications, (n for n in range(QUEUE_SIZE) if n % 10))
+    large = _queue_pages(bench, QUEUE_SIZE)
+    for label, value in large.items():
+        bench.report(
+            f"{label} @ {QUEUE_SIZE:,} open", value, "ms", small[label], f"@ {tenth:,} open"
+        )
     oldest = Petition.objects.open().first_come_first_served().first()
     bench.report(
         "review page (petition, cycles and totals, forms)",
