@@ -300,3 +300,13 @@ class EntryChange(models.Model):
 
     def __str__(self):
         return f"{self.action} entry {self.entry_pk} at {self.at}"
+
+    def differences(self):
+        """(field, before, after) for each field an update changed, in the order recorded."""
+        if not (self.before and self.after):
+            return []
+        return [
+            (field, self.before[field], value)
+            for field, value in self.after.items()
+            if field in self.before and self.before[field] != value
+        ]

@@ -372,6 +372,25 @@ def test_edit_and_delete_are_audited(holder_client, holder, today):
     assert deleted.before["title"] == "Keynote" and deleted.after is None
 
 
+def test_the_edit_page_shows_what_each_change_changed(holder_client, holder, today):
+    entry = services.credit_add(
+        user=holder,
+        kind=Kind.PRESENTING,
+        title="Talk",
+        credit=Decimal("0.2"),
+        completion_date=today,
+    )
+    url = reverse("tracker:entry-edit", args=[entry.pk])
+    holder_client.post(
+        url, {"completion_date": us(today), "title": "Keynote", "credit": "0.3", "note": ""}
+    )
+    html = holder_client.get(url).content.decode()
+    assert "title Talk → Keynote;" in html
+    assert "credit 0.2 → 0.3;" in html
+    # What did not change is not listed.
+    assert "completion_date" not in html.split("History", 1)[1]
+
+
 def test_editing_a_date_out_of_every_current_cycle_needs_confirmation(holder_client, holder, today):
     """Holder's cycle began a year ago: two years ago is in no cycle, as when adding."""
     course = CourseFactory(number="CA23456", cec_value=Decimal("0.3"))
