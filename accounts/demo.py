@@ -7,6 +7,8 @@ DEMO_PASSWORD = "cecportal-demo"
 
 DEMO_USERS = {
     "professional": ("pro@example.com", "Pat", "Rivera"),
+    # Holds ACE and NASM certifications: one course credits both, each in its own unit.
+    "ace_nasm_pro": ("dual@example.com", "Dana", "Lee"),
     "provider_staff": ("provider@example.com", "Priya", "Shah"),
     "reviewer": ("reviewer@example.com", "Robin", "Okafor"),
     "admin": ("admin@example.com", "Alex", "Morgan"),

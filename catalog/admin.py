@@ -1,6 +1,8 @@
+from django import forms
 from django.contrib import admin
 
-from .models import Course, NumberSequence, Provider, Session
+from .models import Course, CourseApproval, NumberSequence, Provider, Session
+from .numbers import approval_number_error, compact
 
 
 @admin.register(Provider)
@@ -13,6 +15,48 @@ class ProviderAdmin(admin.ModelAdmin):
 class SessionInline(admin.TabularInline):
     model = Session
     extra = 0
+
+
+class CourseApprovalAdminForm(forms.ModelForm):
+    """The same checks as the reviewers' page: the certifier's number format, never the home
+    certifier (whose approval is the course's own number)."""
+
+    class Meta:
+        model = CourseApproval
+        fields = ["certifier", "number", "credit", "category", "valid_from", "valid_to"]
+
+    def clean(self):
+        data = super().clean()
+        certifier = data.get("certifier")
+        if certifier is None or "number" not in data:
+            return data
+        if certifier.assigns_catalog_numbers:
+            self.add_error(
+                "certifier",
+                f"{certifier}'s approval is the course's own number; it is not added here.",
+            )
+            return data
+        number = compact(data["number"])
+        error = approval_number_error(
+            number,
+            pattern=certifier.course_number_pattern,
+            example=certifier.course_number_example,
+            certifier=str(certifier),
+        )
+        if error:
+            self.add_error("number", error)
+        else:
+            data["number"] = number
+        return data
+
+
+class CourseApprovalInline(admin.TabularInline):
+    model = CourseApproval
+    form = CourseApprovalAdminForm
+    extra = 0
+    fields = ["certifier", "number", "credit", "category", "valid_from", "valid_to"]
+    fields += ["added_by", "added_at"]
+    readonly_fields = ["added_by", "added_at"]
 
 
 @admin.register(Course)
@@ -31,7 +75,18 @@ class CourseAdmin(admin.ModelAdmin):
     list_select_related = ["provider"]
     autocomplete_fields = ["provider"]
     raw_id_fields = ["submitted_by", "decided_by"]
-    inlines = [SessionInline]
+    inlines = [SessionInline, CourseApprovalInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not CourseApproval:
+            return super().save_formset(request, form, formset, change)
+        for approval in formset.save(commit=False):
+            if approval.added_by_id is None:
+                approval.added_by = request.user
+            approval.save()
+        for removed in formset.deleted_objects:
+            removed.delete()
+        return None
 
 
 @admin.register(NumberSequence)
@@ -45,3 +100,26 @@ class SessionAdmin(admin.ModelAdmin):
     search_fields = ["code", "title", "course__number", "course__title"]
     list_select_related = ["course"]
     raw_id_fields = ["course"]
+
+
+class CourseApprovalStandaloneForm(CourseApprovalAdminForm):
+    class Meta(CourseApprovalAdminForm.Meta):
+        fields = ["course", *CourseApprovalAdminForm.Meta.fields]
+
+
+@admin.register(CourseApproval)
+class CourseApprovalAdmin(admin.ModelAdmin):
+    """Mostly kept from the course's page; listed here to find a number across courses."""
+
+    form = CourseApprovalStandaloneForm
+    list_display = ["number", "certifier", "course", "credit", "category", "valid_to"]
+    list_filter = ["certifier"]
+    search_fields = ["number", "course__number", "course__title"]
+    list_select_related = ["certifier", "course"]
+    raw_id_fields = ["course"]
+    readonly_fields = ["added_by", "added_at"]
+
+    def save_model(self, request, obj, form, change):
+        if obj.added_by_id is None:
+            obj.added_by = request.user
+        super().save_model(request, obj, form, change)

@@ -1,12 +1,16 @@
-"""Demo catalog: providers, approved courses (CA23456 is worth 0.3), a conference with its
-umbrella number, and one course in each other state. Loading twice changes nothing."""
+"""Demo catalog: providers, approved courses (CA23456 is worth 0.3 CEC, 3 contact hours), a
+conference with its umbrella number, and one course in each other state. CA23456 is also
+approved by NASM, so a trainer holding ACE and NASM sees one course credit both. Loading twice
+changes nothing."""
 
 import datetime
 from decimal import Decimal
 
 from accounts.demo import demo_user
+from tracker.models import Certifier
 
-from .models import Course, Provider, Session
+from . import selectors
+from .models import Course, CourseApproval, Provider, Session
 
 OPEN = datetime.date(2024, 1, 1)
 CLOSE = datetime.date(2028, 12, 31)
@@ -59,6 +63,10 @@ NUMBERED = [
     ),
 ]
 
+# Other certifiers' approvals: course number, certifier code, their number, credit (None: the
+# rules convert the contact hours). CA23456 is the one the tracker demo leaves unlogged.
+APPROVALS = [("CA23456", "nasm", "NASM-CA23456", None)]
+
 SUMMIT_SESSIONS = [
     ("S1", "Opening keynote: the science of habit", "0.2"),
     ("S2", "Mobility lab", "0.3"),
@@ -104,15 +112,19 @@ def load():
         staff.provider = providers["acme"]
         staff.save(update_fields=["provider"])
 
+    per_unit = selectors.home_hours_per_unit()
+    courses = {}
     for number, title, provider, fmt, cec, status, start, end in NUMBERED:
-        course = _put(
+        cec_value = Decimal(cec) if cec else None
+        courses[number] = course = _put(
             Course,
             number=number,
             defaults={
                 "title": title,
                 "provider": providers[provider],
                 "delivery_format": fmt,
-                "cec_value": Decimal(cec) if cec else None,
+                "cec_value": cec_value,
+                "contact_hours": selectors.hours_from_cec(cec_value, per_unit),
                 "status": status,
                 "approved_on": start,
                 "expires_on": end,
@@ -123,10 +135,15 @@ def load():
             for code, session_title, value in SUMMIT_SESSIONS:
                 _put(
                     Session,
-                    {"title": session_title, "cec_value": Decimal(value)},
+                    {
+                        "title": session_title,
+                        "cec_value": Decimal(value),
+                        "contact_hours": selectors.hours_from_cec(Decimal(value), per_unit),
+                    },
                     course=course,
                     code=code,
                 )
+    _approvals(courses)
 
     for title, provider, fmt, cec, status, reason, by_demo_user in UNNUMBERED:
         Course.objects.get_or_create(
@@ -140,4 +157,19 @@ def load():
                 "submitted_by": staff if by_demo_user else None,
                 "description": f"{title}, submitted for review.",
             },
+        )
+
+
+def _approvals(courses):
+    """Other certifiers' approvals, for the certifiers the database has (their seed ships with
+    the tracker's migrations)."""
+    certifiers = {c.code: c for c in Certifier.objects.filter(code__in={a[1] for a in APPROVALS})}
+    for course_number, code, number, credit in APPROVALS:
+        if code not in certifiers:
+            continue
+        _put(
+            CourseApproval,
+            {"number": number, "credit": credit, "category": ""},
+            course=courses[course_number],
+            certifier=certifiers[code],
         )

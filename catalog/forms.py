@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from tracker.models import Certifier
+
 from .models import Course, Provider
 from .numbers import PREFIXES
 
@@ -20,6 +22,22 @@ CEC_FIELD = {
         "max_digits": "That is far more CECs than any course carries.",
         "min_value": "Enter a CEC value greater than 0 (at least 0.1).",
         "max_value": "That is far more CECs than any course carries (at most 999.9).",
+    },
+}
+
+
+HOURS_FIELD = {
+    "max_digits": 6,
+    "decimal_places": 2,
+    "min_value": Decimal("0.01"),
+    "max_value": Decimal("9999.99"),
+    "required": False,
+    "error_messages": {
+        "max_decimal_places": "Give the hours to at most two decimal places, e.g. 1.5.",
+        "max_whole_digits": "That is far more hours than any course takes.",
+        "max_digits": "That is far more hours than any course takes.",
+        "min_value": "Enter contact hours greater than 0.",
+        "max_value": "That is far more hours than any course takes (at most 9999.99).",
     },
 }
 
@@ -63,6 +81,13 @@ class CourseRegistrationForm(forms.Form):
         "each session carries its own value.",
         **CEC_FIELD,
     )
+    contact_hours = forms.DecimalField(
+        label="Contact hours (optional)",
+        help_text="Hours of instruction; other certifiers convert these to their own units. "
+        "Left blank: the CEC value in hours (0.1 CEC = 1 hour). A conference's hours are its "
+        "sessions'.",
+        **HOURS_FIELD,
+    )
 
     def clean(self):
         data = super().clean()
@@ -71,6 +96,7 @@ class CourseRegistrationForm(forms.Form):
             self.add_error("cec_value", "Enter the course's CEC value.")
         if conference:
             data["cec_value"] = None
+            data["contact_hours"] = None
         return data
 
 
@@ -78,6 +104,7 @@ class SessionForm(forms.Form):
     code = forms.CharField(label="Session code", max_length=20)
     title = forms.CharField(label="Session title", max_length=300)
     cec_value = forms.DecimalField(label="Session CECs", **CEC_FIELD)
+    contact_hours = forms.DecimalField(label="Hours (optional)", **HOURS_FIELD)
 
     def clean_code(self):
         code = self.cleaned_data["code"].strip().upper()
@@ -101,7 +128,7 @@ class BaseSessionFormSet(forms.BaseFormSet):
 
     def sessions(self):
         return [
-            {k: form.cleaned_data[k] for k in ("code", "title", "cec_value")}
+            {k: form.cleaned_data.get(k) for k in ("code", "title", "cec_value", "contact_hours")}
             for form in self.forms
             if form.cleaned_data and not (self.can_delete and self._should_delete_form(form))
         ]
@@ -127,10 +154,11 @@ def _default_window():
     return today, end
 
 
-def us_date_field(label):
+def us_date_field(label, *, required=True):
     """A date typed and shown as MM/DD/YYYY, whatever the locale's own formats say."""
     return forms.DateField(
         label=label,
+        required=required,
         input_formats=["%m/%d/%Y"],
         widget=forms.DateInput(format="%m/%d/%Y", attrs={"placeholder": "MM/DD/YYYY"}),
         error_messages={"invalid": "Enter the date as MM/DD/YYYY, e.g. 01/31/2027."},
@@ -203,3 +231,47 @@ class ImportUploadForm(forms.Form):
         if upload.size == 0:
             raise ValidationError("The file is empty.")
         return upload
+
+
+class CourseApprovalForm(forms.Form):
+    """Another certifier's approval of a course: the shape only; the service checks the
+    number against the certifier's format, the category against its rules."""
+
+    certifier = forms.ModelChoiceField(
+        label="Certifier", queryset=Certifier.objects.none(), empty_label="Choose a certifier"
+    )
+    number = forms.CharField(label="Their course number", max_length=64)
+    credit = forms.DecimalField(
+        label="Credit (optional)",
+        required=False,
+        max_digits=6,
+        decimal_places=1,
+        min_value=Decimal("0.1"),
+        help_text="In the certifier's own unit. Leave blank to convert the contact hours.",
+        error_messages={
+            "max_decimal_places": "Credit is counted in tenths: use one decimal place.",
+            "min_value": "Enter a credit greater than 0, or leave it blank.",
+        },
+    )
+    category = forms.CharField(
+        label="Category (optional)",
+        max_length=20,
+        required=False,
+        help_text="The certifier's category code, when the approval puts the course in one "
+        "(e.g. own at AFAA).",
+    )
+    valid_from = us_date_field("Valid from (MM/DD/YYYY, optional)", required=False)
+    valid_to = us_date_field("Valid to (MM/DD/YYYY, optional)", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["certifier"].queryset = Certifier.objects.filter(
+            assigns_catalog_numbers=False
+        ).order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("valid_from"), data.get("valid_to")
+        if start and end and end < start:
+            self.add_error("valid_to", "The approval cannot end before it starts.")
+        return data

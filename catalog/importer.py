@@ -7,11 +7,15 @@ batch size plus the set of numbers seen in the file (needed to refuse duplicates
 Columns (header row required, names case-insensitive, any order):
 
     number, title, provider, delivery_format, cec_value, approved_on, expires_on   (required)
-    status, description, provider_email, session_code, session_title, session_cec  (optional)
+    status, description, provider_email, session_code, session_title, session_cec,
+    contact_hours, session_hours                                                   (optional)
 
 A conference takes one row per session: every row repeats the umbrella number and carries one
 session in session_code / session_title / session_cec. The course columns of the later rows may
 be left blank; if filled they must match the first row of that number.
+
+Contact hours left blank are the CEC value in the home certifier's hours (ACE: 0.3 CEC is
+3 hours), for a course and for a session alike.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from . import selectors
 from .models import Course, Provider, Session
 from .numbers import InvalidCourseNumber, normalize_number
 
@@ -49,10 +54,12 @@ OPTIONAL = (
     "session_code",
     "session_title",
     "session_cec",
+    "contact_hours",
+    "session_hours",
 )
 COLUMNS = REQUIRED + OPTIONAL
 COURSE_COLUMNS = ("title", "provider", "delivery_format", "cec_value", "approved_on")
-COURSE_COLUMNS += ("expires_on", "status", "description")
+COURSE_COLUMNS += ("expires_on", "status", "description", "contact_hours")
 SESSION_COLUMNS = ("session_code", "session_title", "session_cec")
 
 # What each column holds, for the upload page and the command's help.
@@ -70,6 +77,13 @@ COLUMN_HELP = [
     ("session_code", "no", "conference rows only: the session's code, up to 20 characters"),
     ("session_title", "no", "conference rows only: the session's title"),
     ("session_cec", "no", "conference rows only: the session's CEC value, e.g. 0.2"),
+    (
+        "contact_hours",
+        "no",
+        "the course's contact hours, e.g. 3; blank: the CEC value in hours (0.1 CEC = 1 hour); "
+        "leave blank for a conference",
+    ),
+    ("session_hours", "no", "conference rows only: the session's contact hours, e.g. 2"),
 ]
 
 EXAMPLE = (
@@ -83,6 +97,7 @@ EXAMPLE = (
 
 BATCH = 1000
 MAX_CEC = Decimal("999.9")
+MAX_HOURS = Decimal("9999.99")
 MAX_DESCRIPTION = 10_000
 FORMAT_ALIASES = {
     **{value: value for value in Course.Format.values},
@@ -174,7 +189,8 @@ def _clean_header(names: list[str]) -> list[str]:
         raise ImportFileError(
             "The header row does not match: "
             + "; ".join(problems)
-            + f". Expected columns: {', '.join(COLUMNS)} (the last six are optional)."
+            + f". Expected columns: {', '.join(COLUMNS)} (the last {len(OPTIONAL)} are "
+            "optional)."
         )
     has_sessions = [c in cleaned for c in SESSION_COLUMNS]
     if any(has_sessions) and not all(has_sessions):
@@ -243,6 +259,25 @@ def _decimal(text: str, what: str) -> Decimal:
     return value.quantize(Decimal("0.1"))
 
 
+def _hours(text: str, what: str) -> Decimal | None:
+    """Contact hours as typed, to the hundredth; None when blank (derived when written)."""
+    if not text:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise RowError(f"{what} “{text[:20]}” is not a number") from None
+    if not value.is_finite():
+        raise RowError(f"{what} “{text[:20]}” is not a number")
+    if value <= 0:
+        raise RowError(f"{what} must be greater than 0")
+    if value > MAX_HOURS:
+        raise RowError(f"{what} {text[:20]} is too large")
+    if value != value.quantize(Decimal("0.01")):
+        raise RowError(f"{what} {text[:20]} is finer than hundredths")
+    return value.quantize(Decimal("0.01"))
+
+
 def _date(text: str, what: str) -> datetime.date:
     for fmt in ("%Y-%m-%d", "%m/%d/%Y"):
         try:
@@ -250,6 +285,27 @@ def _date(text: str, what: str) -> datetime.date:
         except ValueError:
             continue
     raise RowError(f"{what} “{text[:20]}” is not a date (use YYYY-MM-DD or MM/DD/YYYY)")
+
+
+def _course_values(raw: dict, fmt: str) -> tuple[Decimal | None, Decimal | None]:
+    """The course's own CEC value and contact hours; a conference's are its sessions'."""
+    cec_text = raw["cec_value"].strip()
+    hours_text = raw.get("contact_hours", "").strip()
+    if fmt == Course.Format.CONFERENCE:
+        if cec_text:
+            raise RowError(
+                "a conference has no CEC value of its own: leave cec_value blank and give each "
+                "session's value in session_cec"
+            )
+        if hours_text:
+            raise RowError(
+                "a conference has no contact hours of its own: leave contact_hours blank and "
+                "give each session's hours in session_hours"
+            )
+        return None, None
+    if not cec_text:
+        raise RowError("cec_value is empty")
+    return _decimal(cec_text, "cec_value"), _hours(hours_text, "contact_hours")
 
 
 def _course_fields(raw: dict) -> dict:
@@ -264,18 +320,7 @@ def _course_fields(raw: dict) -> dict:
             f"delivery_format “{raw['delivery_format'].strip()[:20]}” is not one of "
             "live, online, home_study, conference"
         )
-    cec_text = raw["cec_value"].strip()
-    if fmt == Course.Format.CONFERENCE:
-        if cec_text:
-            raise RowError(
-                "a conference has no CEC value of its own: leave cec_value blank and give each "
-                "session's value in session_cec"
-            )
-        cec_value = None
-    else:
-        if not cec_text:
-            raise RowError("cec_value is empty")
-        cec_value = _decimal(cec_text, "cec_value")
+    cec_value, contact_hours = _course_values(raw, fmt)
     approved_text = raw["approved_on"].strip()
     expires_text = raw["expires_on"].strip()
     if not approved_text or not expires_text:
@@ -294,6 +339,7 @@ def _course_fields(raw: dict) -> dict:
         "title": title,
         "delivery_format": fmt,
         "cec_value": cec_value,
+        "contact_hours": contact_hours,
         "approved_on": approved_on,
         "expires_on": expires_on,
         "status": STATUSES[status_text],
@@ -303,7 +349,10 @@ def _course_fields(raw: dict) -> dict:
 
 def _session(raw: dict) -> dict | None:
     values = [raw.get(c, "").strip() for c in SESSION_COLUMNS]
+    hours_text = raw.get("session_hours", "").strip()
     if not any(values):
+        if hours_text:
+            raise RowError("session_hours is for a session row: fill the session columns too")
         return None
     code, title, cec = values
     if not all(values):
@@ -315,7 +364,12 @@ def _session(raw: dict) -> dict | None:
         )
     if len(title) > 300:
         raise RowError("session_title is longer than 300 characters")
-    return {"code": code.upper(), "title": title, "cec_value": _decimal(cec, "session_cec")}
+    return {
+        "code": code.upper(),
+        "title": title,
+        "cec_value": _decimal(cec, "session_cec"),
+        "contact_hours": _hours(hours_text, "session_hours"),
+    }
 
 
 def _provider(raw: dict) -> tuple[str, str]:
@@ -351,6 +405,7 @@ class CourseImport:
         }
         self._new_providers: dict[str, tuple[str, str]] = {}  # key -> (name, email)
         self._conference_ids: dict[str, int] = {}  # number -> course id, once written
+        self._hours_per_unit = selectors.home_hours_per_unit()
 
     # -- checking
     def _check(self, line: int, raw: dict) -> _Row:
@@ -494,6 +549,13 @@ class CourseImport:
             self._providers[key] = (provider.pk, provider.name)
         return self._providers[key][0]
 
+    def _with_hours(self, values: dict) -> dict:
+        """Blank contact hours filled in from the CEC value (a conference has neither)."""
+        if values.get("contact_hours") is not None:
+            return values
+        hours = selectors.hours_from_cec(values["cec_value"], self._hours_per_unit)
+        return values | {"contact_hours": hours}
+
     def _write(self, accepted: list[_Row]):
         now = timezone.now()
         courses = []
@@ -506,7 +568,7 @@ class CourseImport:
                         rejection_reason="",
                         decided_at=now,
                         updated_at=now,
-                        **row.fields,
+                        **self._with_hours(row.fields),
                     )
                 )
         if courses:
@@ -521,6 +583,7 @@ class CourseImport:
                     "description",
                     "delivery_format",
                     "cec_value",
+                    "contact_hours",
                     "approved_on",
                     "expires_on",
                     "status",
@@ -538,7 +601,7 @@ class CourseImport:
                 if course.is_conference:
                     self._conference_ids[course.number] = course.pk or ids[course.number]
         sessions = [
-            Session(course_id=self._conference_ids[row.number], **row.session)
+            Session(course_id=self._conference_ids[row.number], **self._with_hours(row.session))
             for row in accepted
             if row.session is not None
         ]
@@ -548,7 +611,7 @@ class CourseImport:
                 batch_size=500,
                 update_conflicts=True,
                 unique_fields=["course", "code"],
-                update_fields=["title", "cec_value"],
+                update_fields=["title", "cec_value", "contact_hours"],
             )
 
     def run(self, *, progress: Callable[[int], None] | None = None) -> list[RowResult]:

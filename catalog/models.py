@@ -2,9 +2,10 @@ import re
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.db.models.functions import Now
 from django.urls import reverse
+from django.utils import timezone
 
 from .numbers import NUMBER_RE, NUMBER_REGEX_SQL, PREFIXES
 
@@ -56,6 +57,28 @@ class CourseQuerySet(models.QuerySet):
 
     def expired(self, on):
         return self.approved().filter(expires_on__lt=on)
+
+    def approved_by(self, certifier_id, home_certifier_id, on=None):
+        """Approved courses a certifier's approval covers on `on` (default today): this
+        portal's own numbers and window for the home certifier, that certifier's CourseApproval
+        and its window for any other."""
+        on = on or timezone.localdate()
+        if certifier_id == home_certifier_id:
+            return self.current(on)
+        # One filter() call: both conditions on the same approval row, one join.
+        return self.approved().filter(
+            Q(approvals__valid_from__isnull=True) | Q(approvals__valid_from__lte=on),
+            Q(approvals__valid_to__isnull=True) | Q(approvals__valid_to__gte=on),
+            approvals__certifier_id=certifier_id,
+        )
+
+    def with_approvals(self):
+        """Ready for `selectors.approvals_of` on every row with no query per row: the other
+        certifiers' approvals prefetched, the home certifier's id on each course."""
+        from tracker.models import Certifier
+
+        home = Certifier.objects.filter(assigns_catalog_numbers=True).values("pk")[:1]
+        return self.prefetch_related("approvals").annotate(home_certifier_id=Subquery(home))
 
     def owned_by(self, user):
         """The courses of the user's provider; nothing for anyone else."""
@@ -109,6 +132,9 @@ class Course(models.Model):
     delivery_format = models.CharField(max_length=20, choices=Format, default=Format.LIVE)
     # The course's CEC value; a conference has none of its own (its sessions carry values).
     cec_value = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    # What the course takes a person, in hours: how certifiers other than the home one convert
+    # it to their own unit. A conference's hours are its sessions'.
+    contact_hours = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     approved_on = models.DateField(null=True, blank=True)
     expires_on = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status, default=Status.PENDING, db_index=True)
@@ -147,6 +173,10 @@ class Course(models.Model):
             models.CheckConstraint(
                 condition=Q(cec_value__isnull=True) | Q(cec_value__gt=0),
                 name="course_cec_value_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(contact_hours__isnull=True) | Q(contact_hours__gt=0),
+                name="course_contact_hours_positive",
             ),
             models.CheckConstraint(
                 condition=Q(delivery_format="conference") | Q(cec_value__isnull=False),
@@ -190,12 +220,17 @@ class Session(models.Model):
     code = models.CharField(max_length=20)
     title = models.CharField(max_length=300)
     cec_value = models.DecimalField(max_digits=5, decimal_places=1)
+    contact_hours = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
 
     class Meta:
         ordering = ["course", "code"]
         constraints = [
             models.UniqueConstraint(fields=["course", "code"], name="session_code_unique"),
             models.CheckConstraint(condition=Q(cec_value__gt=0), name="session_value_positive"),
+            models.CheckConstraint(
+                condition=Q(contact_hours__isnull=True) | Q(contact_hours__gt=0),
+                name="session_contact_hours_positive",
+            ),
         ]
 
     def __str__(self):
@@ -210,3 +245,59 @@ class NumberSequence(models.Model):
 
     def __str__(self):
         return f"{self.prefix}: {self.last_value}"
+
+
+class CourseApproval(models.Model):
+    """Another certifier's approval of a catalog course (NASM, AFAA …), under its own number.
+
+    The home certifier's approval (the one whose numbers this portal assigns) is the Course's
+    own number, value and window, never a row here.
+    """
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="approvals")
+    certifier = models.ForeignKey(
+        "tracker.Certifier", on_delete=models.PROTECT, related_name="course_approvals"
+    )
+    # Normalised: no spaces, capitals; matches the certifier's course_number_pattern.
+    number = models.CharField(max_length=30)
+    # In the certifier's unit; blank: the rules convert the course's contact hours.
+    credit = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
+    # One of the certifier's category codes (AFAA "own" for an AFAA/NASM course); blank: the
+    # category of the certifier's rule for courses.
+    category = models.CharField(max_length=20, blank=True)
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    added_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        ordering = ["course_id", "certifier_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certifier", "number"], name="courseapproval_number_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["course", "certifier"], name="courseapproval_one_per_certifier"
+            ),
+            models.CheckConstraint(
+                condition=Q(credit__isnull=True) | Q(credit__gt=0),
+                name="courseapproval_credit_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="courseapproval_window_ordered",
+            ),
+        ]
+        # The lookup by a typed number, whichever certifier it belongs to.
+        indexes = [models.Index(fields=["number"], name="courseapproval_number")]
+
+    def __str__(self):
+        return f"{self.number} ({self.certifier})"

@@ -29,3 +29,48 @@ def normalize_number(text):
     if not NUMBER_RE.fullmatch(compact):
         raise InvalidCourseNumber(f"“{compact}” is not a course number. Expected {EXPECTED_FORM}.")
     return compact
+
+
+# --- Other certifiers' approval numbers -----------------------------------------------------
+# A certifier with no published format: any short identifier of capitals, digits and hyphens.
+ANY_APPROVAL_RE = r"[A-Z0-9][A-Z0-9-]{2,29}"
+ANY_APPROVAL_FORM = "3 to 30 capital letters, digits or hyphens"
+APPROVAL_MAX = 30
+
+
+def compact(text: str | None) -> str:
+    """Stray spaces removed, letters capitalised: what every number is compared as."""
+    return "".join((text or "").split()).upper()
+
+
+def approval_number_error(number: str, *, pattern: str, example: str, certifier: str) -> str:
+    """Why a normalised approval number cannot be one of `certifier`'s, or "" when it can.
+
+    The number must match the certifier's pattern whole (or the generic form when it has
+    none), carry a digit (that is what the lookup searches for) and must not look like one of
+    this portal's own numbers, so a typed number never means two courses.
+    """
+    form = f"the form {pattern}" if pattern else ANY_APPROVAL_FORM
+    if example:
+        form += f", e.g. {example}"
+    if not number:
+        return "Enter the approval number."
+    if len(number) > APPROVAL_MAX:
+        return f"An approval number has at most {APPROVAL_MAX} characters."
+    try:
+        matches = re.fullmatch(pattern or ANY_APPROVAL_RE, number) is not None
+    except re.error:
+        return (
+            f"{certifier}'s course number format is not a valid pattern; correct it in the "
+            "admin first."
+        )
+    if not matches:
+        return f"“{number}” is not a {certifier} approval number. Expected {form}."
+    if not any(ch.isdigit() for ch in number):
+        return f"“{number}” has no digit; an approval number carries at least one."
+    if NUMBER_RE.fullmatch(number):
+        return (
+            f"“{number}” has the form of this portal's own course numbers; it cannot also be "
+            f"a {certifier} number."
+        )
+    return ""

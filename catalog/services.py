@@ -10,13 +10,23 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.roles import PROVIDER_STAFF, add_to_role
 
-from .models import Course, NumberSequence, Provider, Session
-from .numbers import EXPECTED_FORM, PREFIXES, InvalidCourseNumber, normalize_number
+from . import selectors
+from .models import Course, CourseApproval, NumberSequence, Provider, Session
+from .numbers import (
+    APPROVAL_MAX,
+    EXPECTED_FORM,
+    MAX_INPUT,
+    PREFIXES,
+    InvalidCourseNumber,
+    approval_number_error,
+    compact,
+    normalize_number,
+)
 
 # The first number handed out for a prefix; five digits until they run out, then six.
 FIRST_NUMBER = 10_000
@@ -25,6 +35,14 @@ LAST_NUMBER = 999_999
 
 def _us(day: datetime.date | None) -> str:
     return day.strftime("%m/%d/%Y") if day else "—"
+
+
+def _iso(day: datetime.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
 
 
 # --- Lookup ---------------------------------------------------------------------------------
@@ -37,6 +55,7 @@ class Lookup:
     `ok` is the only thing a caller needs to gate on; `reason` says why not, and `message` says
     it to a person. A course that exists but cannot be credited (pending, rejected, retired,
     outside its approval window) is still given in `course`, so the caller can name it.
+    `approval` is the other certifier's approval when the number typed was one of theirs.
     """
 
     ok: bool
@@ -46,6 +65,7 @@ class Lookup:
     course: Course | None = None
     sessions: list[Session] = field(default_factory=list)
     is_conference: bool = False
+    approval: CourseApproval | None = None
 
     @property
     def cec_value(self) -> Decimal | None:
@@ -64,10 +84,27 @@ class Lookup:
             "is_conference": self.is_conference,
             "course": None,
             "sessions": [
-                {"id": s.pk, "code": s.code, "title": s.title, "cec_value": str(s.cec_value)}
+                {
+                    "id": s.pk,
+                    "code": s.code,
+                    "title": s.title,
+                    "cec_value": str(s.cec_value),
+                    "contact_hours": _text(s.contact_hours),
+                }
                 for s in self.sessions
             ],
+            "approval": None,
         }
+        if self.approval is not None:
+            data["approval"] = {
+                "certifier": str(self.approval.certifier),
+                "certifier_id": self.approval.certifier_id,
+                "number": self.approval.number,
+                "credit": _text(self.approval.credit),
+                "category": self.approval.category,
+                "valid_from": _iso(self.approval.valid_from),
+                "valid_to": _iso(self.approval.valid_to),
+            }
         if course is not None:
             data["course"] = {
                 "id": course.pk,
@@ -75,10 +112,11 @@ class Lookup:
                 "title": course.title,
                 "provider": course.provider.name,
                 "delivery_format": course.delivery_format,
-                "cec_value": None if course.cec_value is None else str(course.cec_value),
+                "cec_value": _text(course.cec_value),
+                "contact_hours": _text(course.contact_hours),
                 "status": course.status,
-                "approved_on": course.approved_on.isoformat() if course.approved_on else None,
-                "expires_on": course.expires_on.isoformat() if course.expires_on else None,
+                "approved_on": _iso(course.approved_on),
+                "expires_on": _iso(course.expires_on),
             }
         return data
 
@@ -95,35 +133,45 @@ REASONS = (
 )
 
 
-def course_lookup(text: str, *, on: datetime.date | None = None) -> Lookup:
-    """Answer what a person typed: the course, or exactly why it cannot be credited.
+def _malformed(error: InvalidCourseNumber) -> Lookup:
+    message = str(error)
+    if EXPECTED_FORM not in message:
+        message = f"{message.rstrip('.')}: {EXPECTED_FORM}."
+    return Lookup(ok=False, reason="malformed", message=message)
 
-    `on` is the completion date checked against the approval window (default: today).
-    One indexed query by number (course and provider together); a conference's sessions
-    are a second query. The count does not depend on the size of the catalog.
+
+def _not_found(number: str) -> Lookup:
+    return Lookup(
+        ok=False,
+        reason="not_found",
+        number=number,
+        message=(
+            f"No approved course has the number {number}. Check the certificate, or "
+            "petition for credit if the course was not approved."
+        ),
+    )
+
+
+def _approval_matching(text: str | None) -> CourseApproval | None:
+    """Another certifier's approval with this number, if the text could be one.
+
+    Only a text of 3 to 30 characters with a digit is looked for (every stored number has
+    one), so words typed into the box cost no query.
     """
-    try:
-        number = normalize_number(text)
-    except InvalidCourseNumber as error:
-        message = str(error)
-        if EXPECTED_FORM not in message:
-            message = f"{message.rstrip('.')}: {EXPECTED_FORM}."
-        return Lookup(ok=False, reason="malformed", message=message)
+    if text is None or len(text) > MAX_INPUT:
+        return None
+    number = compact(text)
+    if not 3 <= len(number) <= APPROVAL_MAX or not any(ch.isdigit() for ch in number):
+        return None
+    return (
+        CourseApproval.objects.select_related("course__provider", "certifier")
+        .filter(number=number)
+        .order_by("pk")
+        .first()
+    )
 
-    course = Course.objects.select_related("provider").filter(number=number).first()
-    if course is None or course.status == Course.Status.WITHDRAWN:
-        return Lookup(
-            ok=False,
-            reason="not_found",
-            number=number,
-            message=(
-                f"No approved course has the number {number}. Check the certificate, or "
-                "petition for credit if the course was not approved."
-            ),
-        )
 
-    base = {"number": number, "course": course, "is_conference": course.is_conference}
-    name = f"{number} ({course.title})"
+def _status_refusal(course: Course, name: str, base: dict) -> Lookup | None:
     if course.status == Course.Status.PENDING:
         return Lookup(
             ok=False,
@@ -145,36 +193,96 @@ def course_lookup(text: str, *, on: datetime.date | None = None) -> Lookup:
             message=f"{name} has been retired from the catalog and cannot be credited.",
             **base,
         )
+    return None
 
-    on = on or timezone.localdate()
-    window = f"from {_us(course.approved_on)} to {_us(course.expires_on)}"
-    if course.approved_on and on < course.approved_on:
+
+def _window_refusal(
+    window: tuple[datetime.date | None, datetime.date | None],
+    on: datetime.date,
+    name: str,
+    base: dict,
+) -> Lookup | None:
+    start, end = window
+    shown = f"from {_us(start)} to {_us(end)}"
+    if start and on < start:
         return Lookup(
             ok=False,
             reason="not_yet_valid",
             message=(
-                f"{name} is approved {window}; a completion on {_us(on)} comes before its "
+                f"{name} is approved {shown}; a completion on {_us(on)} comes before its "
                 "approval. Petition for credit instead."
             ),
             **base,
         )
-    if course.expires_on and on > course.expires_on:
+    if end and on > end:
         return Lookup(
             ok=False,
             reason="expired",
             message=(
-                f"The approval of {name} expired on {_us(course.expires_on)} (it was approved "
-                f"{window}); a completion on {_us(on)} is outside it. Petition for credit "
-                "instead."
+                f"The approval of {name} expired on {_us(end)} (it was approved {shown}); a "
+                f"completion on {_us(on)} is outside it. Petition for credit instead."
             ),
             **base,
         )
+    return None
 
-    sessions = list(course.sessions.all()) if course.is_conference else []
+
+def _worth(course: Course, approval: CourseApproval | None) -> str:
+    """What the course gives, said the way the number typed implies."""
     if course.is_conference:
-        message = f"{name} by {course.provider.name}: pick the sessions you attended."
+        return "pick the sessions you attended."
+    if approval is None:
+        return f"{course.cec_value} CECs."
+    certifier = approval.certifier
+    if approval.credit is not None:
+        return f"approved by {certifier} for {approval.credit} {certifier.unit_plural}."
+    if course.contact_hours is not None:
+        return f"approved by {certifier}, {course.contact_hours} contact hours."
+    return f"approved by {certifier}."
+
+
+def course_lookup(text: str, *, on: datetime.date | None = None) -> Lookup:
+    """Answer what a person typed: the course, or exactly why it cannot be credited.
+
+    The text is this portal's course number (CA23456) or another certifier's approval number
+    of a catalog course (NASM-CA23456); `approval` says which one it was. `on` is the
+    completion date checked against that approval's window (default: today).
+    One indexed query by number (course and provider together); a conference's sessions
+    are a second query. The count does not depend on the size of the catalog.
+    """
+    approval = None
+    try:
+        number = normalize_number(text)
+    except InvalidCourseNumber as error:
+        approval = _approval_matching(text)
+        if approval is None:
+            return _malformed(error)
+        number, course = approval.number, approval.course
     else:
-        message = f"{name} by {course.provider.name}: {course.cec_value} CECs."
+        course = Course.objects.select_related("provider").filter(number=number).first()
+    if course is None or course.status == Course.Status.WITHDRAWN:
+        return _not_found(number)
+
+    base = {
+        "number": number,
+        "course": course,
+        "is_conference": course.is_conference,
+        "approval": approval,
+    }
+    name = f"{number} ({course.title})"
+    refusal = _status_refusal(course, name, base)
+    if refusal is not None:
+        return refusal
+    on = on or timezone.localdate()
+    if approval is None:
+        window = (course.approved_on, course.expires_on)
+    else:
+        window = (approval.valid_from, approval.valid_to)
+    refusal = _window_refusal(window, on, name, base)
+    if refusal is not None:
+        return refusal
+    sessions = list(course.sessions.all()) if course.is_conference else []
+    message = f"{name} by {course.provider.name}: {_worth(course, approval)}"
     return Lookup(ok=True, reason="ok", message=message, sessions=sessions, **base)
 
 
@@ -193,42 +301,72 @@ def _session_rows(sessions: Iterable) -> list[dict]:
     rows = []
     for s in sessions:
         if isinstance(s, Mapping):
-            rows.append({"code": s["code"], "title": s["title"], "cec_value": s["cec_value"]})
+            row = {"code": s["code"], "title": s["title"], "cec_value": s["cec_value"]}
+            row["contact_hours"] = s.get("contact_hours")
         else:
-            rows.append({"code": s.code, "title": s.title, "cec_value": s.cec_value})
+            row = {"code": s.code, "title": s.title, "cec_value": s.cec_value}
+            row["contact_hours"] = getattr(s, "contact_hours", None)
+        rows.append(row)
     return rows
 
 
-def _check_shape(*, delivery_format: str, cec_value: Decimal | None, sessions: list[dict]):
+def _check_hours(contact_hours):
+    if contact_hours is not None and Decimal(contact_hours) <= 0:
+        raise ValidationError({"contact_hours": "The contact hours must be greater than 0."})
+
+
+def _check_sessions(sessions: list[dict]):
+    if not sessions:
+        raise ValidationError("A conference needs at least one session.")
+    codes = [row["code"].strip().upper() for row in sessions]
+    if len(set(codes)) != len(codes):
+        raise ValidationError("Each session of a conference needs its own code.")
+    for row in sessions:
+        value = row["cec_value"]
+        if value is None or Decimal(value) <= 0:
+            raise ValidationError("Each session needs a CEC value greater than 0.")
+        hours = row.get("contact_hours")
+        if hours is not None and Decimal(hours) <= 0:
+            raise ValidationError("A session's contact hours must be greater than 0.")
+
+
+def _check_shape(
+    *,
+    delivery_format: str,
+    cec_value: Decimal | None,
+    sessions: list[dict],
+    contact_hours: Decimal | None = None,
+):
     if delivery_format not in Course.Format.values:
         raise ValidationError({"delivery_format": "Choose a delivery format."})
     if delivery_format == Course.Format.CONFERENCE:
-        if not sessions:
-            raise ValidationError("A conference needs at least one session.")
-        codes = [row["code"].strip().upper() for row in sessions]
-        if len(set(codes)) != len(codes):
-            raise ValidationError("Each session of a conference needs its own code.")
-        for row in sessions:
-            value = row["cec_value"]
-            if value is None or Decimal(value) <= 0:
-                raise ValidationError("Each session needs a CEC value greater than 0.")
+        _check_sessions(sessions)
     else:
         if sessions:
             raise ValidationError("Only a conference has sessions.")
         if cec_value is None or Decimal(cec_value) <= 0:
             raise ValidationError({"cec_value": "Enter a CEC value greater than 0."})
+        _check_hours(contact_hours)
 
 
-def _write_sessions(course: Course, sessions: list[dict]):
+def _write_sessions(course: Course, sessions: list[dict], hours_per_unit: Decimal):
     Session.objects.bulk_create(
         Session(
             course=course,
             code=row["code"].strip().upper(),
             title=row["title"].strip(),
             cec_value=Decimal(row["cec_value"]),
+            contact_hours=_hours(row["cec_value"], row.get("contact_hours"), hours_per_unit),
         )
         for row in sessions
     )
+
+
+def _hours(cec_value, contact_hours, hours_per_unit: Decimal) -> Decimal | None:
+    """The hours given, or else the CEC value in the home certifier's hours (0.3 CEC: 3)."""
+    if contact_hours is not None:
+        return Decimal(contact_hours)
+    return selectors.hours_from_cec(cec_value, hours_per_unit)
 
 
 @transaction.atomic
@@ -240,13 +378,24 @@ def course_register(
     description: str = "",
     delivery_format: str,
     cec_value: Decimal | None,
+    contact_hours: Decimal | None = None,
     sessions: Iterable = (),
 ) -> Course:
-    """Register a course (or a conference with its sessions); it waits for a reviewer."""
+    """Register a course (or a conference with its sessions); it waits for a reviewer.
+
+    Contact hours left out are the CEC value in the home certifier's hours (0.3 CEC: 3 hours);
+    a conference's are its sessions'.
+    """
     _require_active(provider)
     rows = _session_rows(sessions)
     conference = delivery_format == Course.Format.CONFERENCE
-    _check_shape(delivery_format=delivery_format, cec_value=cec_value, sessions=rows)
+    _check_shape(
+        delivery_format=delivery_format,
+        cec_value=cec_value,
+        sessions=rows,
+        contact_hours=contact_hours,
+    )
+    per_unit = selectors.home_hours_per_unit()
     course = Course.objects.create(
         provider=provider,
         submitted_by=submitted_by,
@@ -254,10 +403,11 @@ def course_register(
         description=description.strip(),
         delivery_format=delivery_format,
         cec_value=None if conference else cec_value,
+        contact_hours=None if conference else _hours(cec_value, contact_hours, per_unit),
         status=Course.Status.PENDING,
     )
     if conference:
-        _write_sessions(course, rows)
+        _write_sessions(course, rows, per_unit)
     return course
 
 
@@ -281,22 +431,31 @@ def course_update_pending(
     description: str = "",
     delivery_format: str,
     cec_value: Decimal | None,
+    contact_hours: Decimal | None = None,
     sessions: Iterable = (),
 ) -> Course:
-    """Change a registration that no reviewer has decided yet; sessions are replaced."""
+    """Change a registration that no reviewer has decided yet; sessions are replaced.
+    Contact hours left out are derived again from the CEC value."""
     locked = _locked_pending(course, provider_id=by.provider_id)
     _require_active(locked.provider)
     rows = _session_rows(sessions)
     conference = delivery_format == Course.Format.CONFERENCE
-    _check_shape(delivery_format=delivery_format, cec_value=cec_value, sessions=rows)
+    _check_shape(
+        delivery_format=delivery_format,
+        cec_value=cec_value,
+        sessions=rows,
+        contact_hours=contact_hours,
+    )
+    per_unit = selectors.home_hours_per_unit()
     locked.title = title.strip()
     locked.description = description.strip()
     locked.delivery_format = delivery_format
     locked.cec_value = None if conference else cec_value
+    locked.contact_hours = None if conference else _hours(cec_value, contact_hours, per_unit)
     locked.save()
     locked.sessions.all().delete()
     if conference:
-        _write_sessions(locked, rows)
+        _write_sessions(locked, rows, per_unit)
     return locked
 
 
@@ -410,6 +569,149 @@ def course_reject(*, course: Course, reviewer, reason: str) -> Course:
         ),
     )
     return locked
+
+
+# --- Other certifiers' approvals -------------------------------------------------------------
+
+
+def _current_category_codes(certifier) -> set[str]:
+    """The category codes of the certifier's rule set in force today (the earliest if none
+    is in force yet): one query."""
+    from tracker.models import Category
+
+    today = timezone.localdate()
+    rows = list(
+        Category.objects.filter(rule_set__certifier=certifier).values_list(
+            "code", "rule_set__effective_from"
+        )
+    )
+    in_force = [effective for _, effective in rows if effective <= today]
+    chosen = max(in_force) if in_force else min((e for _, e in rows), default=None)
+    return {code for code, effective in rows if effective == chosen}
+
+
+def _check_approval_number(certifier, number: str) -> str:
+    """The number normalised, or a ValidationError saying the form the certifier expects."""
+    number = compact(number)
+    error = approval_number_error(
+        number,
+        pattern=certifier.course_number_pattern,
+        example=certifier.course_number_example,
+        certifier=str(certifier),
+    )
+    if error:
+        raise ValidationError({"number": error})
+    return number
+
+
+def _check_approval_values(*, certifier, credit, category, valid_from, valid_to) -> str:
+    if credit is not None and Decimal(credit) <= 0:
+        raise ValidationError(
+            {"credit": "Enter a credit greater than 0, or leave it blank to convert the hours."}
+        )
+    if valid_from and valid_to and valid_to < valid_from:
+        raise ValidationError({"valid_to": "The approval cannot end before it starts."})
+    category = (category or "").strip()
+    if category:
+        codes = _current_category_codes(certifier)
+        if category not in codes:
+            known = ", ".join(sorted(codes)) or "none are set up"
+            raise ValidationError(
+                {"category": f"“{category[:20]}” is not one of {certifier}'s categories ({known})."}
+            )
+    return category
+
+
+def _check_approval_unique(*, course: Course, certifier, number: str):
+    """One approval per certifier per course, and a number that names only this course."""
+    existing = CourseApproval.objects.filter(course=course, certifier=certifier).first()
+    if existing is not None:
+        raise ValidationError(
+            {
+                "certifier": f"This course already has {certifier}'s approval "
+                f"{existing.number}; remove it first to replace it."
+            }
+        )
+    taken = (
+        CourseApproval.objects.filter(number=number)
+        .exclude(course=course)
+        .select_related("course", "certifier")
+        .first()
+    )
+    if taken is not None:
+        raise ValidationError(
+            {
+                "number": f"{number} is already {taken.certifier}'s approval of "
+                f"“{taken.course}”; a number can name only one course."
+            }
+        )
+
+
+@transaction.atomic
+def course_approval_add(
+    *,
+    course: Course,
+    certifier,
+    number: str,
+    credit: Decimal | None = None,
+    category: str = "",
+    valid_from: datetime.date | None = None,
+    valid_to: datetime.date | None = None,
+    by,
+) -> CourseApproval:
+    """Record that another certifier approved a catalog course, under its own number.
+
+    `credit` is in that certifier's unit; left out, the rules convert the course's contact
+    hours. The home certifier's approval is the course's own number, never added here.
+    """
+    if certifier.assigns_catalog_numbers:
+        raise ValidationError(
+            {
+                "certifier": f"{certifier}'s approval of a course is its own number, assigned "
+                "when the registration is approved; it is not added here."
+            }
+        )
+    locked = Course.objects.select_for_update().get(pk=course.pk)
+    if locked.status != Course.Status.APPROVED:
+        raise ValidationError(
+            f"This course is {locked.get_status_display().lower()}: only an approved course "
+            "can carry other certifiers' approvals."
+        )
+    number = _check_approval_number(certifier, number)
+    category = _check_approval_values(
+        certifier=certifier,
+        credit=credit,
+        category=category,
+        valid_from=valid_from,
+        valid_to=valid_to,
+    )
+    _check_approval_unique(course=locked, certifier=certifier, number=number)
+    try:
+        with transaction.atomic():
+            return CourseApproval.objects.create(
+                course=locked,
+                certifier=certifier,
+                number=number,
+                credit=credit,
+                category=category,
+                valid_from=valid_from,
+                valid_to=valid_to,
+                added_by=by,
+            )
+    except IntegrityError:
+        # Someone added the same approval a moment ago.
+        raise ValidationError(
+            {"number": f"{certifier}'s approval {number} was just added to a course."}
+        ) from None
+
+
+@transaction.atomic
+def course_approval_remove(*, approval: CourseApproval, by) -> None:
+    """Take another certifier's approval off a course. Credit already posted stays."""
+    locked = CourseApproval.objects.select_for_update().filter(pk=approval.pk).first()
+    if locked is None:
+        raise ValidationError("This approval has already been removed.")
+    locked.delete()
 
 
 # --- Providers ------------------------------------------------------------------------------

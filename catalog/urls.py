@@ -26,6 +26,12 @@ urlpatterns = [
     path("review/<int:pk>/", views.review_detail, name="review-detail"),
     path("review/<int:pk>/approve/", views.review_approve, name="review-approve"),
     path("review/<int:pk>/reject/", views.review_reject, name="review-reject"),
+    path("review/<int:pk>/approvals/", views.review_approval_add, name="review-approval-add"),
+    path(
+        "review/<int:pk>/approvals/<int:approval_pk>/remove/",
+        views.review_approval_remove,
+        name="review-approval-remove",
+    ),
     path("providers/", views.provider_list, name="provider-list"),
     path("providers/<int:pk>/", views.provider_detail, name="provider-detail"),
     path("import/", views.import_upload, name="import-upload"),

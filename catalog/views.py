@@ -16,10 +16,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.decorators import provider_staff_required, reviewer_required
 
-from . import services
+from . import selectors, services
 from .forms import (
     ApproveForm,
     CatalogSearchForm,
+    CourseApprovalForm,
     CourseRegistrationForm,
     ImportUploadForm,
     ProviderForm,
@@ -28,7 +29,7 @@ from .forms import (
     StaffForm,
 )
 from .importer import COLUMN_HELP, EXAMPLE, CourseImport, ImportFileError, open_text
-from .models import Course, Provider
+from .models import Course, CourseApproval, Provider
 
 PER_PAGE = 25
 
@@ -90,6 +91,8 @@ def course_detail(request, pk):
             "course": course,
             "sessions": sessions,
             "sessions_total": sum((s.cec_value for s in sessions), start=0),
+            "hours_total": selectors.contact_hours_of(course, sessions) if sessions else None,
+            "approvals": list(course.approvals.select_related("certifier")),
             "today": timezone.localdate(),
         },
     )
@@ -164,9 +167,15 @@ def _registration_forms(request, course=None):
             "description": course.description,
             "delivery_format": course.delivery_format,
             "cec_value": course.cec_value,
+            "contact_hours": course.contact_hours,
         }
         sessions = [
-            {"code": s.code, "title": s.title, "cec_value": s.cec_value}
+            {
+                "code": s.code,
+                "title": s.title,
+                "cec_value": s.cec_value,
+                "contact_hours": s.contact_hours,
+            }
             for s in course.sessions.all()
         ]
     data = request.POST if request.method == "POST" else None
@@ -275,7 +284,10 @@ def review_queue(request):
     return render(request, "catalog/review_queue.html", {"page_obj": _page(request, courses)})
 
 
-def _review_page(request, course, approve_form=None, reject_form=None, status=200):
+def _review_page(
+    request, course, approve_form=None, reject_form=None, approval_form=None, status=200
+):
+    approved = course.status == Course.Status.APPROVED
     return render(
         request,
         "catalog/review_detail.html",
@@ -284,6 +296,9 @@ def _review_page(request, course, approve_form=None, reject_form=None, status=20
             "sessions": list(course.sessions.all()),
             "approve_form": approve_form or ApproveForm(),
             "reject_form": reject_form or RejectForm(),
+            "approvals": list(course.approvals.select_related("certifier", "added_by")),
+            # A refused attempt shows with its reasons, whatever the course's status.
+            "approval_form": approval_form or (CourseApprovalForm() if approved else None),
         },
         status=status,
     )
@@ -342,6 +357,40 @@ def review_reject(request, pk):
             messages.success(request, f"Rejected “{course.title}”; the provider is told why.")
             return redirect("catalog:review-queue")
     return _review_page(request, course, reject_form=form, status=400)
+
+
+@reviewer_required
+@require_POST
+def review_approval_add(request, pk):
+    """Record another certifier's approval of the course (its number there, its credit)."""
+    course = _reviewable(pk)
+    form = CourseApprovalForm(request.POST)
+    if form.is_valid():
+        try:
+            approval = services.course_approval_add(
+                course=course, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, f"Added {approval.certifier}'s approval {approval.number}.")
+            return redirect("catalog:review-detail", pk=course.pk)
+    return _review_page(request, course, approval_form=form, status=400)
+
+
+@reviewer_required
+@require_POST
+def review_approval_remove(request, pk, approval_pk):
+    approval = get_object_or_404(
+        CourseApproval.objects.select_related("certifier"), pk=approval_pk, course_id=pk
+    )
+    try:
+        services.course_approval_remove(approval=approval, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Removed {approval.certifier}'s approval {approval.number}.")
+    return redirect("catalog:review-detail", pk=pk)
 
 
 @reviewer_required

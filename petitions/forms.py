@@ -5,8 +5,8 @@ from crispy_forms.layout import Div, Field, Layout
 from django import forms
 from django.conf import settings
 
+from .assessment import GRADE_CHOICES, assess_request
 from .models import Petition
-from .rules import GRADE_CHOICES, assess_request
 from .uploads import MAX_FILES, check_uploads
 
 ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"

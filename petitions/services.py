@@ -18,11 +18,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.roles import is_reviewer
+from tracker import rulebook, rules
 from tracker.models import CreditEntry, Kind
 from tracker.services import credit_add
 
+from .assessment import assess_request, kind_for
 from .models import Petition, PetitionEvent
-from .rules import assess_request, cap_for, cap_message, rule_for, unit_of
 from .uploads import MAX_FILES, CheckedFile, discard_on_failure, documents_save
 
 logger = logging.getLogger(__name__)
@@ -101,8 +102,10 @@ def _email_later(petition_pk: int, kind: str):
 
 def petition_email_send(*, petition_pk: int, kind: str) -> None:
     """Tell the professional what happened to their petition."""
-    petition = Petition.objects.select_related("user").get(pk=petition_pk)
-    unit = unit_of(petition.certification.program.certifier if petition.certification else None)
+    petition = Petition.objects.select_related("user", "certification__program__certifier").get(
+        pk=petition_pk
+    )
+    unit = petition_unit(petition)
     title = petition.course_title
     name = petition.user.get_short_name() or petition.user.email
     if kind == Status.APPROVED:
@@ -132,14 +135,27 @@ def petition_email_send(*, petition_pk: int, kind: str) -> None:
     )
 
 
-def petition_cap(petition: Petition) -> Decimal | None:
-    """The most this petition may be awarded under its certifier's rule (None: no limit)."""
+def _certifier_of(petition: Petition) -> rules.Certifier | None:
     if petition.certification_id is None:
         return None
-    certifier = petition.certification.program.certifier
-    return cap_for(
-        rule_for(certifier, petition.type),
-        petition_type=petition.type,
+    certifier_id = petition.certification.program.certifier_id
+    return rulebook.certifiers_data({certifier_id})[certifier_id]
+
+
+def petition_unit(petition: Petition) -> str:
+    certifier = _certifier_of(petition)
+    return certifier.unit.plural if certifier else "CECs"
+
+
+def petition_cap(petition: Petition) -> Decimal | None:
+    """The most this petition may be awarded under its certifier's rule (None: no limit)."""
+    certifier = _certifier_of(petition)
+    if certifier is None:
+        return None
+    return rules.petition_limit(
+        certifier,
+        kind_for(petition.type),
+        petition.completion_date,
         is_prep_course=petition.type == Petition.Type.COLLEGE and petition.is_prep_course,
     )
 
@@ -286,9 +302,10 @@ def petition_approve(
                 raise ValidationError({"credit": "The awarded credit must be more than zero."})
             cap = petition_cap(locked)
             if cap is not None and award > cap:
-                raise ValidationError(
-                    {"credit": cap_message(cap, locked.type, locked.is_prep_course)}
+                message = rules.petition_cap_message(
+                    _certifier_of(locked), cap, locked.type, locked.is_prep_course
                 )
+                raise ValidationError({"credit": message})
             from_status = locked.status
             locked.status = Status.APPROVED
             locked.credit_awarded = award

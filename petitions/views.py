@@ -13,6 +13,7 @@ from cecportal.files import private_file_response
 from tracker.selectors import current_cycles_on, snapshot
 
 from . import services
+from .assessment import counts_toward, describe_cycle
 from .forms import (
     ApproveForm,
     DenyForm,
@@ -23,7 +24,6 @@ from .forms import (
     WithdrawForm,
 )
 from .models import Document, Petition, PetitionEvent
-from .rules import counts_toward, describe_cycle
 
 QUEUE_PAGE_SIZE = 25
 

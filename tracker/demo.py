@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.demo import demo_user
 from catalog.models import Course
 
-from . import seed, services
+from . import seeding, services
 from .models import Certification, CprCard, Kind, Program
 
 NAMESPACE = uuid.UUID("5b0c2f4e-8d1a-4c1e-9a57-3f1d8c2b7a10")
@@ -24,9 +24,54 @@ def _token(name: str) -> uuid.UUID:
     return uuid.uuid5(NAMESPACE, f"demo-entry:{name}")
 
 
+def load_dual(today: datetime.date):
+    """dual@example.com: ACE CPT and NASM CPT, a CPR/AED card and one course both approved."""
+    dual = demo_user("ace_nasm_pro")
+    for code, name, months_ago, number in [
+        ("ace", "Certified Personal Trainer", 9, "ACE-CPT-555120"),
+        ("nasm", "Certified Personal Trainer", 14, "NASM-CPT-88231"),
+    ]:
+        program = Program.objects.filter(certifier__code=code, name=name).first()
+        if program and not Certification.objects.filter(user=dual, program=program).exists():
+            services.certification_add(
+                user=dual,
+                program=program,
+                earned_on=today - relativedelta(months=months_ago, day=3),
+                number=number,
+            )
+    card = CprCard.objects.filter(user=dual).order_by("-expires_on").first()
+    if card is None:
+        issued = today - relativedelta(months=2)
+        card = services.cpr_card_add(
+            user=dual,
+            issued_on=issued,
+            expires_on=issued + relativedelta(years=2),
+            provider_name="American Heart Association",
+        )
+    services.credit_add(
+        user=dual,
+        kind=Kind.CPR_AED,
+        cpr_card=card,
+        completion_date=card.issued_on,
+        submission_token=_token("dual-cpr"),
+        actor=dual,
+    )
+    course = Course.objects.filter(number="CA23456").first()
+    if course is not None:
+        services.credit_add(
+            user=dual,
+            kind=Kind.APPROVED_COURSE,
+            course=course,
+            completion_date=today - datetime.timedelta(days=30),
+            submission_token=_token("dual-ca23456"),
+            actor=dual,
+        )
+
+
 def load():
     today = timezone.localdate()
-    seed.ensure_ace()
+    seeding.ensure_seeded()
+    load_dual(today)
     pro = demo_user("professional")
     programs = {p.name: p for p in Program.objects.filter(certifier__code="ace")}
 

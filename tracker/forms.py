@@ -103,6 +103,10 @@ class LedgerForm(forms.Form):
         label="Log it anyway: I understand it counts toward no renewal.",
     )
 
+    # Shared kinds (a course, a CPR/AED card, a college course) credit every certifier whose
+    # rules take them; the others are logged toward one certifier, chosen here.
+    kind = rules.APPROVED_COURSE
+
     def __init__(self, *args, user=None, view=None, **kwargs):
         self.user = user
         self.view = view
@@ -119,9 +123,11 @@ class LedgerForm(forms.Form):
             )
 
     def certifier_choices(self):
-        if self.view is None:
+        """The person's certifiers whose rules take this kind (none for a shared kind)."""
+        if self.view is None or self.kind in rules.SHARED_KINDS:
             return []
-        return list(self.view.rules_by_certifier.values())
+        today = self.view.today
+        return [c for c in self.view.certifiers.values() if c.rules_on(today).activity(self.kind)]
 
     def chosen_certifier_id(self):
         value = self.cleaned_data.get("certifier")
@@ -141,7 +147,7 @@ class LedgerForm(forms.Form):
 
     def unit(self) -> str:
         choices = self.certifier_choices()
-        return f"{choices[0].credit_unit}s" if len(choices) == 1 else "CECs"
+        return choices[0].unit.plural if len(choices) == 1 else "Credit"
 
     def check_outside(self, day: datetime.date | None):
         """A date in no current cycle is kept only when the person says so."""
@@ -251,11 +257,15 @@ def _parse_or_none(text) -> datetime.date | None:
 
 ACTIVITY_KINDS = {
     "cpr-aed": Kind.CPR_AED,
+    "first-aid": Kind.FIRST_AID,
+    "live-event": Kind.LIVE_EVENT,
     "college": Kind.COLLEGE,
     "presenting": Kind.PRESENTING,
     "broadening": Kind.BROADENING,
     "publishing": Kind.PUBLISHING,
     "mentoring": Kind.MENTORING,
+    "volunteering": Kind.VOLUNTEERING,
+    "quiz": Kind.QUIZ,
     "extra-certification": Kind.EXTRA_CERTIFICATION,
 }
 KIND_SLUGS = {kind: slug for slug, kind in ACTIVITY_KINDS.items()}
@@ -266,6 +276,9 @@ TITLE_LABELS = {
     Kind.BROADENING: "Certification earned (name and certifier)",
     Kind.PUBLISHING: "What you published, where",
     Kind.MENTORING: "Mentoring or outreach activity",
+    Kind.LIVE_EVENT: "Course or event (title and provider)",
+    Kind.VOLUNTEERING: "Committee or working group",
+    Kind.QUIZ: "Quiz (journal issue or video)",
 }
 DATE_LABELS = {
     Kind.EXTRA_CERTIFICATION: "Date earned",
@@ -275,16 +288,20 @@ DATE_LABELS = {
 }
 
 
+# Kinds whose credit the person states (the rules cap it); others are valued by the rules.
+STATED_KINDS = (Kind.PRESENTING, Kind.MENTORING, Kind.VOLUNTEERING, Kind.PUBLISHING)
+
+
 class ActivityForm(LedgerForm):
     """One small form for each other way to earn credit; its fields depend on the kind."""
 
-    def __init__(self, *args, kind: str, rule: rules.KindRuleData | None = None, **kwargs):
+    def __init__(self, *args, kind: str, rule: rules.ActivityRule | None = None, **kwargs):
         self.kind = kind
         self.rule = rule
         super().__init__(*args, **kwargs)
         unit = self.unit()
         f = self.fields
-        if kind == Kind.CPR_AED:
+        if kind in (Kind.CPR_AED, Kind.FIRST_AID):
             cards = CprCard.objects.filter(user=self.user).order_by("-issued_on", "-pk")
             f["cpr_card"] = forms.ModelChoiceField(
                 queryset=cards,
@@ -293,7 +310,7 @@ class ActivityForm(LedgerForm):
                 help_text="The credit is dated on the card's issue date.",
             )
         elif kind == Kind.EXTRA_CERTIFICATION:
-            certifier_ids = [c.id for c in self.certifier_choices()]
+            certifier_ids = list(self.view.certifiers) if self.view else []
             programs = Program.objects.select_related("certifier").order_by(
                 "certifier__name", "name"
             )
@@ -320,9 +337,18 @@ class ActivityForm(LedgerForm):
             f["is_prep_course"] = forms.BooleanField(
                 required=False, label="This was a certification-prep course"
             )
-        if kind in (Kind.PRESENTING, Kind.MENTORING):
-            f["credit"] = CreditField(unit=unit, help_text=self.cap_text(unit))
-        if kind != Kind.CPR_AED:
+        if kind == Kind.LIVE_EVENT:
+            f["contact_hours"] = forms.DecimalField(
+                label="Contact hours",
+                max_digits=6,
+                decimal_places=2,
+                min_value=Decimal("0.25"),
+                max_value=Decimal("1000"),
+                help_text="Each certifier converts the hours into its own unit.",
+            )
+        if kind in STATED_KINDS and not (rule and rule.value is not None):
+            f["credit"] = CreditField(unit=unit, help_text=self.cap_text())
+        if kind not in (Kind.CPR_AED, Kind.FIRST_AID):
             f["completion_date"] = USDateField(label=DATE_LABELS.get(kind, "Completion date"))
         f["note"] = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
         f["certificate"] = forms.FileField(
@@ -335,10 +361,11 @@ class ActivityForm(LedgerForm):
         for name in ("confirm_outside", "token"):
             f[name] = f.pop(name)
 
-    def cap_text(self, unit):
-        if self.rule and self.rule.cycle_cap is not None:
-            return f"At most {self.rule.cycle_cap} {unit} per renewal cycle."
-        return ""
+    def cap_text(self):
+        choices = self.certifier_choices()
+        if len(choices) != 1 or self.view is None:
+            return ""
+        return rules.stated_limit_message(choices[0], self.kind, self.view.today)
 
     def clean_grade(self):
         grade = self.cleaned_data["grade"].strip().upper()
@@ -350,14 +377,14 @@ class ActivityForm(LedgerForm):
         return grade
 
     def completion(self) -> datetime.date | None:
-        if self.kind == Kind.CPR_AED:
+        if self.kind in (Kind.CPR_AED, Kind.FIRST_AID):
             card = self.cleaned_data.get("cpr_card")
             return card.issued_on if card else None
         return self.cleaned_data.get("completion_date")
 
     def clean(self):
         data = super().clean()
-        if self.kind == Kind.CPR_AED:
+        if self.kind in (Kind.CPR_AED, Kind.FIRST_AID):
             card = data.get("cpr_card")
             if card and card.issued_on > timezone.localdate():
                 self.add_error("cpr_card", "That card was issued in the future.")
@@ -376,7 +403,23 @@ class CertificationForm(forms.Form):
         empty_label="Choose…",
     )
     earned_on = USDateField(label="Date earned")
+    last_renewed_on = USDateField(
+        label="Last renewed on (optional)",
+        required=False,
+        help_text="MM/DD/YYYY. Leave empty if you have not renewed it since you earned it.",
+    )
     number = forms.CharField(label="Certification number", max_length=50, required=False)
+
+    def clean(self):
+        data = super().clean()
+        earned, renewed = data.get("earned_on"), data.get("last_renewed_on")
+        if earned and renewed and renewed < earned:
+            self.add_error("last_renewed_on", "A renewal cannot come before the date earned.")
+        return data
+
+
+class RenewalRecordForm(forms.Form):
+    renewed_on = USDateField(label="Renewed on", help_text="MM/DD/YYYY, as the certifier says.")
 
 
 class CprCardForm(forms.Form):
@@ -425,7 +468,7 @@ class EntryEditForm(forms.Form):
             "title": entry.title,
             "note": entry.note,
         }
-        if entry.kind in (Kind.PRESENTING, Kind.MENTORING):
+        if entry.kind in STATED_KINDS:
             initial["credit"] = entry.credit
         if entry.kind == Kind.COLLEGE:
             initial |= {
@@ -435,7 +478,7 @@ class EntryEditForm(forms.Form):
             }
         kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
-        if entry.kind in (Kind.PRESENTING, Kind.MENTORING):
+        if entry.kind in STATED_KINDS:
             self.fields["credit"] = CreditField(unit=unit)
         if entry.kind == Kind.CONFERENCE and entry.course_id:
             self.fields["sessions"] = forms.ModelMultipleChoiceField(
@@ -451,7 +494,7 @@ class EntryEditForm(forms.Form):
             self.fields["is_prep_course"] = forms.BooleanField(
                 required=False, label="Certification-prep course"
             )
-        if entry.kind == Kind.CPR_AED:
+        if entry.kind in (Kind.CPR_AED, Kind.FIRST_AID):
             del self.fields["completion_date"]
         if not entry.certificate:
             del self.fields["remove_certificate"]
@@ -465,7 +508,11 @@ class EntryEditForm(forms.Form):
             and day is not None
             and day != self.entry.completion_date
             and not data.get("confirm_outside")
-            and not rules.current_cycles_holding(self.certifications, day, self.entry.certifier_id)
+            and not rules.current_cycles_holding(
+                self.certifications,
+                day,
+                None if self.entry.kind in rules.SHARED_KINDS else self.entry.certifier_id,
+            )
         ):
             self.needs_confirmation = True
             self.add_error(

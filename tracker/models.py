@@ -1,67 +1,103 @@
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
 from django.urls import reverse
 
+from . import rules
+
 CREDIT = {"max_digits": 6, "decimal_places": 1}
 
 
 class Kind(models.TextChoices):
-    """Ways to earn credit. Each certifier gives each kind its values and caps (KindRule)."""
+    """What a person can do to earn credit (the shape of a form). Whether and how much each
+    counts is every certifier's own data (ActivityRule)."""
 
-    APPROVED_COURSE = "approved_course", "Approved course"
-    CONFERENCE = "conference", "Conference"
-    CPR_AED = "cpr_aed", "CPR/AED renewal"
-    COLLEGE = "college", "College course"
-    EXTRA_CERTIFICATION = "extra_certification", "Extra certification"
-    PRESENTING = "presenting", "Presenting"
-    BROADENING = "broadening", "Broadening (other NCCA-accredited certification)"
-    PUBLISHING = "publishing", "Publishing"
-    MENTORING = "mentoring", "Mentoring / community outreach"
-    PETITION = "petition", "Approved petition"
+    APPROVED_COURSE = rules.APPROVED_COURSE, rules.KIND_LABELS[rules.APPROVED_COURSE]
+    CONFERENCE = rules.CONFERENCE, rules.KIND_LABELS[rules.CONFERENCE]
+    LIVE_EVENT = rules.LIVE_EVENT, rules.KIND_LABELS[rules.LIVE_EVENT]
+    CPR_AED = rules.CPR_AED, rules.KIND_LABELS[rules.CPR_AED]
+    FIRST_AID = rules.FIRST_AID, rules.KIND_LABELS[rules.FIRST_AID]
+    COLLEGE = rules.COLLEGE, rules.KIND_LABELS[rules.COLLEGE]
+    EXTRA_CERTIFICATION = rules.EXTRA_CERTIFICATION, rules.KIND_LABELS[rules.EXTRA_CERTIFICATION]
+    BROADENING = rules.BROADENING, rules.KIND_LABELS[rules.BROADENING]
+    PRESENTING = rules.PRESENTING, rules.KIND_LABELS[rules.PRESENTING]
+    PUBLISHING = rules.PUBLISHING, rules.KIND_LABELS[rules.PUBLISHING]
+    MENTORING = rules.MENTORING, rules.KIND_LABELS[rules.MENTORING]
+    VOLUNTEERING = rules.VOLUNTEERING, rules.KIND_LABELS[rules.VOLUNTEERING]
+    QUIZ = rules.QUIZ, rules.KIND_LABELS[rules.QUIZ]
+    PETITION = rules.PETITION, rules.KIND_LABELS[rules.PETITION]
 
 
-class Certifier(models.Model):
-    """A certifying body and its renewal rules. Everything here is data an admin can edit."""
+class Sourced(models.Model):
+    """Where a rule's numbers come from, and what of them is not confirmed."""
 
-    class Anchor(models.TextChoices):
-        EARNED = "earned", "Each person's certification date (cycle ends on a month's last day)"
-        FIXED = "fixed", "Fixed calendar cycles, the same for everyone"
+    source = models.TextField(blank=True, help_text="The published page the numbers come from.")
+    unverified = models.TextField(
+        blank=True,
+        help_text="What is not confirmed by the certifier (shipped as an editable default).",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Certifier(Sourced):
+    """A certifying body: its unit, its cycles and its course numbers. Its renewal rules are
+    versions (RuleSet) from an effective date. Everything here is data an admin can edit."""
+
+    class CycleKind(models.TextChoices):
+        ANCHORED = rules.CycleKind.ANCHORED, "Each person's own cycle, from the date earned"
+        FIXED = rules.CycleKind.FIXED, "Fixed calendar periods, the same for everyone"
+
+    class CycleEnd(models.TextChoices):
+        END_OF_MONTH = rules.CycleEnd.END_OF_MONTH, "Last day of the month, N months on"
+        SAME_DAY = rules.CycleEnd.SAME_DAY, "The same date, N months on"
+        END_OF_YEAR = rules.CycleEnd.END_OF_YEAR, "December 31 of the year it falls due"
 
     name = models.CharField(max_length=200, unique=True)
-    code = models.SlugField(max_length=20, unique=True, help_text="Short name, e.g. ACE.")
-    credit_unit = models.CharField(max_length=10, default="CEC", help_text="CEC, CEU, …")
+    code = models.SlugField(max_length=20, unique=True, help_text="Short name, e.g. ace.")
+    unit_singular = models.CharField(max_length=20, default="CEC", help_text="CEC, CEU, hour …")
+    unit_plural = models.CharField(max_length=20, default="CECs", help_text="CECs, CEUs, hours …")
     contact_hours_per_unit = models.DecimalField(
-        max_digits=6, decimal_places=2, help_text="ACE: 10 (0.1 CEC = 1 contact hour)."
+        max_digits=6, decimal_places=2, help_text="ACE: 10 (0.1 CEC = 1 contact hour); AFAA: 1."
     )
+    cycle_kind = models.CharField(max_length=10, choices=CycleKind, default=CycleKind.ANCHORED)
     cycle_months = models.PositiveSmallIntegerField(default=24)
-    cycle_anchor = models.CharField(max_length=10, choices=Anchor, default=Anchor.EARNED)
+    cycle_end = models.CharField(max_length=20, choices=CycleEnd, default=CycleEnd.END_OF_MONTH)
     fixed_cycle_start = models.DateField(
-        null=True, blank=True, help_text="For fixed cycles: the first day of any one cycle."
+        null=True, blank=True, help_text="Fixed periods: the first day of any one period."
     )
-    prorate_first_cycle = models.BooleanField(
-        default=False, help_text="Fixed cycles: pro-rate the requirement by certification date."
-    )
-    credits_required = models.DecimalField(**CREDIT)
-    cpr_required = models.BooleanField(default=True)
-    grace_months = models.PositiveSmallIntegerField(default=6)
     at_risk_days = models.PositiveSmallIntegerField(
         default=90, help_text="Fewer days left than this, with the requirement unmet: at risk."
+    )
+    course_number_pattern = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="A regular expression an approval number must match whole (after spaces are "
+        r"removed and letters capitalised), e.g. (CEP|CP|CA|CS|CL)\d{5,6}.",
+    )
+    course_number_example = models.CharField(max_length=30, blank=True)
+    assigns_catalog_numbers = models.BooleanField(
+        default=False,
+        help_text="The course numbers this portal's reviewers assign are this certifier's.",
     )
 
     class Meta:
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(credits_required__gt=0), name="certifier_requirement_positive"
-            ),
-            models.CheckConstraint(
                 condition=Q(contact_hours_per_unit__gt=0), name="certifier_hours_positive"
             ),
             models.CheckConstraint(
-                condition=~Q(cycle_anchor="fixed") | Q(fixed_cycle_start__isnull=False),
+                condition=~Q(cycle_kind="fixed") | Q(fixed_cycle_start__isnull=False),
                 name="certifier_fixed_cycle_has_start",
+            ),
+            models.UniqueConstraint(
+                fields=["assigns_catalog_numbers"],
+                condition=Q(assigns_catalog_numbers=True),
+                name="certifier_one_catalog_numbering",
             ),
         ]
 
@@ -69,43 +105,144 @@ class Certifier(models.Model):
         return self.code.upper() if self.code else self.name
 
 
-class KindRule(models.Model):
-    """How much one kind of activity is worth toward one certifier's renewal, and its caps."""
+class RuleSet(Sourced):
+    """One version of a certifier's renewal rules, for cycles starting on or after
+    `effective_from`. A renewed cycle keeps the result it was renewed with."""
 
-    certifier = models.ForeignKey(Certifier, on_delete=models.CASCADE, related_name="kind_rules")
-    kind = models.CharField(max_length=30, choices=Kind)
-    allowed = models.BooleanField(default=True)
-    value = models.DecimalField(
-        **CREDIT, null=True, blank=True, help_text="Fixed credit for one activity (e.g. 0.5)."
+    class CprWindow(models.TextChoices):
+        NONE = rules.CprWindow.NONE, "Not required"
+        DEADLINE = rules.CprWindow.DEADLINE, "Current on the deadline (or on the day of renewal)"
+        SUBMISSION = rules.CprWindow.SUBMISSION, "Valid N days past the day of renewal"
+
+    certifier = models.ForeignKey(Certifier, on_delete=models.CASCADE, related_name="rule_sets")
+    effective_from = models.DateField(help_text="Applies to cycles starting on or after this day.")
+    credits_required = models.DecimalField(**CREDIT)
+    grace_months = models.PositiveSmallIntegerField(default=0)
+    cpr_window = models.CharField(max_length=12, choices=CprWindow, default=CprWindow.DEADLINE)
+    cpr_days_after = models.PositiveSmallIntegerField(
+        default=0, help_text="With “valid N days past the day of renewal”: N (ISSA: 30)."
     )
-    per_unit = models.DecimalField(
-        **CREDIT,
-        null=True,
-        blank=True,
-        help_text="Credit per unit: per college credit hour, per year of a CPR/AED card.",
+    min_categories = models.PositiveSmallIntegerField(
+        default=0, help_text="Credit must come from at least this many categories (NSCA: 2)."
     )
-    entry_cap = models.DecimalField(
-        **CREDIT, null=True, blank=True, help_text="At most this much from one activity."
+    extra_certification_meets_requirement = models.BooleanField(
+        default=False,
+        help_text="Another certification of this certifier earned in the cycle meets the "
+        "whole requirement (ACE).",
     )
-    prep_course_cap = models.DecimalField(
-        **CREDIT, null=True, blank=True, help_text="College: at most this for a prep course."
-    )
-    cycle_cap = models.DecimalField(
-        **CREDIT, null=True, blank=True, help_text="At most this much per renewal cycle."
-    )
-    meets_requirement = models.BooleanField(
-        default=False, help_text="One such activity meets the whole requirement."
-    )
-    min_grade = models.CharField(max_length=2, blank=True, help_text="College: e.g. C.")
 
     class Meta:
-        ordering = ["certifier", "kind"]
+        ordering = ["certifier", "effective_from"]
         constraints = [
-            models.UniqueConstraint(fields=["certifier", "kind"], name="kindrule_unique"),
+            models.UniqueConstraint(
+                fields=["certifier", "effective_from"], name="ruleset_one_per_date"
+            ),
+            models.CheckConstraint(
+                condition=Q(credits_required__gte=0), name="ruleset_requirement_nonneg"
+            ),
         ]
 
     def __str__(self):
-        return f"{self.certifier}: {self.get_kind_display()}"
+        return f"{self.certifier} rules from {self.effective_from:%m/%d/%Y}"
+
+
+class Category(Sourced):
+    """A category of activity, as the certifier defines it (ACE "Presenting", NSCA "A")."""
+
+    rule_set = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="categories")
+    code = models.CharField(max_length=20, help_text="Short and stable across versions: A, B, …")
+    name = models.CharField(max_length=200)
+    cycle_cap = models.DecimalField(
+        **CREDIT, null=True, blank=True, validators=[MinValueValidator(0)],
+        help_text="At most this much per cycle.",
+    )  # fmt: skip
+    year_cap = models.DecimalField(
+        **CREDIT, null=True, blank=True, validators=[MinValueValidator(0)],
+        help_text="At most this much per calendar year.",
+    )  # fmt: skip
+    min_share = models.DecimalField(
+        **CREDIT, null=True, blank=True, validators=[MinValueValidator(0)],
+        help_text="At least this much of the requirement must come from here (NASM CPR/AED 0.1).",
+    )  # fmt: skip
+    counts_as_distinct = models.BooleanField(
+        default=True, help_text="Counts toward the minimum number of categories."
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["rule_set", "position", "code"]
+        verbose_name_plural = "categories"
+        constraints = [
+            models.UniqueConstraint(fields=["rule_set", "code"], name="category_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.code}: {self.name}"
+
+
+class ActivityRule(Sourced):
+    """What one kind of activity is worth toward a certifier, in which category."""
+
+    rule_set = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="activities")
+    kind = models.CharField(max_length=30, choices=Kind)
+    category = models.ForeignKey(Category, on_delete=models.RESTRICT, related_name="activities")
+    value = models.DecimalField(
+        **CREDIT, null=True, blank=True, validators=[MinValueValidator(0)],
+        help_text="Fixed credit for one activity (e.g. 0.5).",
+    )  # fmt: skip
+    per_unit = models.DecimalField(
+        **CREDIT, null=True, blank=True, validators=[MinValueValidator(0)],
+        help_text="Credit per college credit hour, or per year of a CPR/AED card.",
+    )  # fmt: skip
+    entry_cap = models.DecimalField(
+        **CREDIT, null=True, blank=True, validators=[MinValueValidator(0)],
+        help_text="At most this much from one activity.",
+    )  # fmt: skip
+    prep_course_cap = models.DecimalField(
+        **CREDIT, null=True, blank=True, validators=[MinValueValidator(0)],
+        help_text="College: at most this for a certification-prep course.",
+    )  # fmt: skip
+    min_grade = models.CharField(
+        max_length=2, blank=True, choices=[(g, g) for g in rules.GRADES],
+        help_text="College: the lowest grade that counts.",
+    )  # fmt: skip
+    needs_approval = models.BooleanField(
+        default=True,
+        help_text="Courses: only with this certifier's approval (off: any catalog course "
+        "counts by its contact hours).",
+    )
+
+    class Meta:
+        ordering = ["rule_set", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["rule_set", "kind"], name="activityrule_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} → {self.category.code}"
+
+
+class ProrationBand(models.Model):
+    """A row of a fixed period's pro-rating table: people certified in months
+    [from_month, to_month) after the period starts need `credits_required` (blank from_month:
+    certified before the period)."""
+
+    rule_set = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="bands")
+    from_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    to_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    credits_required = models.DecimalField(**CREDIT, validators=[MinValueValidator(0)])
+    category_caps = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Each category\'s maximum for these people, e.g. {"A": "5.5", "B": "4.0"}.',
+    )
+
+    class Meta:
+        ordering = ["rule_set", "from_month"]
+
+    def __str__(self):
+        start = "before" if self.from_month is None else f"month {self.from_month}"
+        return f"{start}–{self.to_month}: {self.credits_required}"
 
 
 class Program(models.Model):
@@ -155,10 +292,13 @@ class Cycle(models.Model):
     )
     starts_on = models.DateField()
     ends_on = models.DateField()
-    credits_required = models.DecimalField(**CREDIT)
     renewed_on = models.DateField(null=True, blank=True)
     # When the renewal was recorded: ledger lines added later do not change a closed cycle.
     renewed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # True when the person recorded a renewal done with the certifier (not checked here).
+    renewed_outside = models.BooleanField(default=False)
+    # What the rules said when it was renewed (rules.FrozenResult as JSON): kept forever.
+    frozen_result = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["certification", "starts_on"]
@@ -166,9 +306,6 @@ class Cycle(models.Model):
             models.UniqueConstraint(fields=["certification", "starts_on"], name="cycle_unique"),
             models.CheckConstraint(
                 condition=Q(ends_on__gte=models.F("starts_on")), name="cycle_ordered"
-            ),
-            models.CheckConstraint(
-                condition=Q(credits_required__gte=0), name="cycle_required_nonneg"
             ),
         ]
 
@@ -222,6 +359,8 @@ class CreditEntry(models.Model):
     title = models.CharField(max_length=300, blank=True, help_text="What was done, when no course.")
     completion_date = models.DateField()
     credit = models.DecimalField(**CREDIT)
+    # A course or event outside the catalog, and conference sessions: its contact hours.
+    contact_hours = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     # College course details.
     credit_hours = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
     grade = models.CharField(max_length=2, blank=True)
@@ -237,7 +376,8 @@ class CreditEntry(models.Model):
     certificate_name = models.CharField(max_length=120, blank=True)
     note = models.TextField(blank=True)
     source = models.CharField(max_length=10, choices=Source, default=Source.SELF_REPORTED)
-    # The certifier whose renewals this credit counts toward (and whose unit it is in).
+    # The certifier a non-shared activity (presenting, publishing …) was logged toward; the
+    # credit it gives each certifier is in `claims` (EntryCredit), posted by the rules.
     certifier = models.ForeignKey(
         Certifier, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -272,6 +412,26 @@ class CreditEntry(models.Model):
 
     def get_absolute_url(self):
         return reverse("tracker:entry-edit", args=[self.pk])
+
+
+class EntryCredit(models.Model):
+    """What one ledger entry gives one certifier, in its unit and category: posted by the
+    rules (`rules.claims_for`) when the entry is added or changed, never edited by hand."""
+
+    entry = models.ForeignKey(CreditEntry, on_delete=models.CASCADE, related_name="claims")
+    certifier = models.ForeignKey(Certifier, on_delete=models.PROTECT, related_name="+")
+    category = models.CharField(max_length=20)
+    credit = models.DecimalField(**CREDIT)
+
+    class Meta:
+        ordering = ["entry", "certifier"]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "certifier"], name="entrycredit_unique"),
+            models.CheckConstraint(condition=Q(credit__gt=0), name="entrycredit_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.credit} {self.certifier.unit_singular} ({self.category})"
 
 
 class EntryChange(models.Model):

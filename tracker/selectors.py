@@ -10,48 +10,47 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
-from . import rules
-from .models import Certification, Certifier, CprCard, CreditEntry, Cycle
+from catalog import selectors as catalog_selectors
+from catalog.models import Course
+
+from . import rulebook, rules
+from .models import Certification, CprCard, CreditEntry, Cycle, EntryCredit
 
 
-def certifier_rules(certifier: Certifier) -> rules.CertifierRules:
-    """One certifier's rules. Uses prefetched kind_rules when present."""
-    kinds = {
-        k.kind: rules.KindRuleData(
-            kind=k.kind,
-            allowed=k.allowed,
-            value=k.value,
-            per_unit=k.per_unit,
-            entry_cap=k.entry_cap,
-            prep_course_cap=k.prep_course_cap,
-            cycle_cap=k.cycle_cap,
-            meets_requirement=k.meets_requirement,
-            min_grade=(k.min_grade or "").strip().upper(),
-        )
-        for k in certifier.kind_rules.all()
+def frozen_to_json(frozen: rules.FrozenResult) -> dict:
+    return {
+        "total": str(frozen.total),
+        "required": str(frozen.required),
+        "counted": [[pk, str(credit), note] for pk, credit, note in frozen.counted],
+        "not_counted": [[pk, reason] for pk, reason in frozen.not_counted],
+        "category_totals": {code: str(v) for code, v in frozen.category_totals.items()},
+        "met": frozen.met,
+        "shortfalls": list(frozen.shortfalls),
+        "cpr_required": frozen.cpr_required,
+        "cpr_ok": frozen.cpr_ok,
+        "grace_ends_on": frozen.grace_ends_on.isoformat() if frozen.grace_ends_on else None,
     }
-    return rules.CertifierRules(
-        id=certifier.pk,
-        code=str(certifier),
-        credit_unit=certifier.credit_unit,
-        contact_hours_per_unit=certifier.contact_hours_per_unit,
-        cycle_months=certifier.cycle_months,
-        cycle_anchor=certifier.cycle_anchor,
-        credits_required=certifier.credits_required,
-        cpr_required=certifier.cpr_required,
-        grace_months=certifier.grace_months,
-        at_risk_days=certifier.at_risk_days,
-        fixed_cycle_start=certifier.fixed_cycle_start,
-        prorate_first_cycle=certifier.prorate_first_cycle,
-        kinds=kinds,
+
+
+def frozen_from_json(data: dict | None) -> rules.FrozenResult | None:
+    if not data:
+        return None
+    return rules.FrozenResult(
+        total=Decimal(data["total"]),
+        required=Decimal(data["required"]),
+        counted=tuple((pk, Decimal(credit), note) for pk, credit, note in data["counted"]),
+        not_counted=tuple((pk, reason) for pk, reason in data["not_counted"]),
+        category_totals={code: Decimal(v) for code, v in data["category_totals"].items()},
+        met=data.get("met"),
+        shortfalls=tuple(data.get("shortfalls", ())),
+        cpr_required=data.get("cpr_required"),
+        cpr_ok=data.get("cpr_ok"),
+        grace_ends_on=(
+            datetime.date.fromisoformat(data["grace_ends_on"])
+            if data.get("grace_ends_on")
+            else None
+        ),
     )
-
-
-def rules_for(certifier: Certifier | int) -> rules.CertifierRules:
-    if not isinstance(certifier, Certifier):
-        certifier = Certifier.objects.get(pk=certifier)
-    certifier = Certifier.objects.prefetch_related("kind_rules").get(pk=certifier.pk)
-    return certifier_rules(certifier)
 
 
 def cycle_data(cycle: Cycle) -> rules.CycleData:
@@ -59,10 +58,17 @@ def cycle_data(cycle: Cycle) -> rules.CycleData:
         id=cycle.pk,
         starts_on=cycle.starts_on,
         ends_on=cycle.ends_on,
-        credits_required=cycle.credits_required,
         renewed_on=cycle.renewed_on,
         renewed_at=cycle.renewed_at,
+        frozen=frozen_from_json(cycle.frozen_result),
+        renewed_outside=cycle.renewed_outside,
     )
+
+
+def certification_name(certification: Certification) -> str:
+    """ "ACE CPT": the certifier and the program's abbreviation (or its name)."""
+    program = certification.program
+    return f"{program.certifier} {program.abbreviation or program.name}"
 
 
 def certification_data(certification: Certification) -> rules.CertificationData:
@@ -70,7 +76,7 @@ def certification_data(certification: Certification) -> rules.CertificationData:
         id=certification.pk,
         certifier_id=certification.program.certifier_id,
         program_id=certification.program_id,
-        name=str(certification.program),
+        name=certification_name(certification),
         earned_on=certification.earned_on,
         cycles=tuple(cycle_data(c) for c in certification.cycles.all()),
     )
@@ -82,8 +88,10 @@ def entry_data(entry: CreditEntry, *, with_label: bool = False) -> rules.EntryDa
         id=entry.pk,
         kind=entry.kind,
         completion_date=entry.completion_date,
-        credit=entry.credit,
-        certifier_id=entry.certifier_id,
+        claims=tuple(
+            rules.Claim(certifier_id=c.certifier_id, credit=c.credit, category=c.category)
+            for c in entry.claims.all()
+        ),
         course_id=entry.course_id,
         program_id=entry.program_id,
         cpr_card_id=entry.cpr_card_id,
@@ -107,14 +115,11 @@ def card_data(card: CprCard) -> rules.CprCardData:
 
 
 def certifications_of(user):
-    """A user's certifications with program, certifier, kind rules and cycles: 4 queries."""
+    """A user's certifications with program, certifier and cycles: 2 queries."""
     return (
         Certification.objects.filter(user=user)
         .select_related("program__certifier")
-        .prefetch_related(
-            "program__certifier__kind_rules",
-            Prefetch("cycles", queryset=Cycle.objects.order_by("starts_on")),
-        )
+        .prefetch_related(Prefetch("cycles", queryset=Cycle.objects.order_by("starts_on")))
         .order_by("earned_on", "pk")
     )
 
@@ -128,6 +133,7 @@ def ledger_of(user) -> list[CreditEntry]:
     entries = list(
         CreditEntry.objects.owned_by(user)
         .select_related("course__provider", "program", "cpr_card", "certifier", "petition")
+        .prefetch_related(Prefetch("claims", queryset=EntryCredit.objects.order_by("certifier_id")))
         .order_by("-completion_date", "-pk")
     )
     links = CreditEntry.sessions.through.objects.filter(creditentry__user=user).select_related(
@@ -149,10 +155,14 @@ class Snapshot:
     certifications: list[Certification]
     entries: list[CreditEntry]
     cards: list[CprCard]
-    rules_by_certifier: dict[int, rules.CertifierRules]
+    certifiers: dict[int, rules.Certifier]
     results: list[rules.CycleResult]
     nowhere: list[rules.NotCounted]
     cert_data: list[rules.CertificationData]
+
+    @property
+    def rules_by_certifier(self) -> dict[int, rules.Certifier]:
+        return self.certifiers
 
     def entry(self, entry_id: int) -> CreditEntry:
         return self._entries_by_id[entry_id]
@@ -191,18 +201,14 @@ def snapshot(user, *, today: datetime.date | None = None) -> Snapshot:
     certifications = list(certifications_of(user))
     entries = ledger_of(user)
     cards = list(CprCard.objects.filter(user=user).order_by("-expires_on", "-pk"))
-    rules_by_certifier = {}
-    for cert in certifications:
-        certifier = cert.program.certifier
-        if certifier.pk not in rules_by_certifier:
-            rules_by_certifier[certifier.pk] = certifier_rules(certifier)
+    certifiers = rulebook.certifiers_data({c.program.certifier_id for c in certifications})
     cert_data = [certification_data(c) for c in certifications]
     data = [entry_data(e, with_label=True) for e in entries]
     results = rules.evaluate(
         certifications=cert_data,
         entries=data,
         cpr_cards=[card_data(c) for c in cards],
-        rules=rules_by_certifier,
+        certifiers=certifiers,
         today=today,
     )
     return Snapshot(
@@ -210,7 +216,7 @@ def snapshot(user, *, today: datetime.date | None = None) -> Snapshot:
         certifications=certifications,
         entries=entries,
         cards=cards,
-        rules_by_certifier=rules_by_certifier,
+        certifiers=certifiers,
         results=results,
         nowhere=rules.counts_nowhere(data, cert_data),
         cert_data=cert_data,
@@ -230,30 +236,6 @@ def current_cycles_on(user, date: datetime.date) -> list[tuple[Certification, Cy
     return out
 
 
-def suggested_credit(
-    *,
-    certifier: Certifier,
-    kind: str,
-    contact_hours: Decimal | None = None,
-    credit_hours: Decimal | None = None,
-    grade: str = "",
-    is_prep_course: bool = False,
-) -> Decimal:
-    """The credit the certifier's rules give one activity (0 when they give nothing).
-
-    Contact hours convert through the certifier's unit (ACE: 10 hours = 1.0 CEC), rounded
-    down to a tenth; a college course uses credit hours, grade and the prep-course cap.
-    """
-    return rules.suggested_credit(
-        rules_for(certifier),
-        str(kind),
-        contact_hours=None if contact_hours is None else Decimal(contact_hours),
-        credit_hours=None if credit_hours is None else Decimal(credit_hours),
-        grade=(grade or "").strip().upper(),
-        is_prep_course=is_prep_course,
-    )
-
-
 def current_cycle(certification: Certification) -> Cycle | None:
     return certification.cycles.filter(renewed_on__isnull=True).order_by("-starts_on").first()
 
@@ -266,8 +248,11 @@ def ledger_rows(view: Snapshot) -> list[dict]:
         name = result.certification.name
         if not result.is_current:
             name = f"{name} ({result.cycle.starts_on:%m/%d/%Y}–{result.cycle.ends_on:%m/%d/%Y})"
+        unit = result.unit
         for counted in result.counted:
-            counts.setdefault(counted.entry.id, []).append((name, counted.credit))
+            counts.setdefault(counted.entry.id, []).append(
+                (name, rules.amount(counted.credit, unit))
+            )
         for skipped in result.not_counted:
             reasons.setdefault(skipped.entry.id, []).append((name, skipped.reason))
     for skipped in view.nowhere:
@@ -297,13 +282,10 @@ def ledger_rows(view: Snapshot) -> list[dict]:
                 "title": entry_title(entry),
                 "detail": " · ".join(detail),
                 "session_codes": ", ".join(codes),
-                "unit": entry.certifier.credit_unit if entry.certifier_id else "CEC",
+                "credit_text": claims_text(entry, view.certifiers),
                 "counts": entry_counts,
                 "reasons": entry_reasons,
-                "count_lines": [
-                    name if credit == entry.credit else f"{name} ({credit})"
-                    for name, credit in entry_counts
-                ],
+                "count_lines": [f"{name} (+{credit})" for name, credit in entry_counts],
                 "reason_lines": [f"{name}: does not count — {why}" for name, why in entry_reasons],
                 "locked": view.is_locked(entry) or entry.source == CreditEntry.Source.PETITION,
                 "edit_url": f"{urls['edit'][0]}{pk}{urls['edit'][1]}",
@@ -312,6 +294,16 @@ def ledger_rows(view: Snapshot) -> list[dict]:
             }
         )
     return rows
+
+
+def claims_text(entry: CreditEntry, certifiers: dict[int, rules.Certifier]) -> str:
+    """What the entry gives each of the person's certifiers: "0.3 CEC ACE · 0.3 CEU NASM"."""
+    parts = []
+    for claim in entry.claims.all():
+        certifier = certifiers.get(claim.certifier_id)
+        if certifier is not None:
+            parts.append(f"{rules.amount(claim.credit, certifier.unit)} {certifier.code}")
+    return " · ".join(parts) if parts else str(entry.credit)
 
 
 def entry_title(entry: CreditEntry) -> str:
@@ -337,3 +329,90 @@ def entry_lock(entry: CreditEntry) -> str | None:
             "it is read-only now."
         )
     return None
+
+
+def course_activity(course, sessions, day: datetime.date, kind: str | None = None):
+    """A catalog course (and the sessions attended) as the rules' facts."""
+    if kind is None:
+        kind = rules.CONFERENCE if course.is_conference else rules.APPROVED_COURSE
+    return rules.Activity(
+        kind=kind,
+        completion_date=day,
+        contact_hours=catalog_selectors.contact_hours_of(course, sessions),
+        approvals=catalog_selectors.approvals_of(course, sessions),
+        course_label=course.number or course.title,
+    )
+
+
+def course_preview(user, course, sessions, day: datetime.date | None) -> dict:
+    """Before "Add CECs": what the course adds to each of the person's certifications whose
+    current cycle holds the day (today, until a date is typed), and why not elsewhere."""
+    if course.is_conference and not sessions:
+        return {}
+    day = day or timezone.localdate()
+    certifications = [certification_data(c) for c in certifications_of(user)]
+    certifiers = rulebook.certifiers_data({c.certifier_id for c in certifications})
+    claims, refusals = rules.claims_for(course_activity(course, sessions, day), certifiers)
+    holding = [c for c, _cycle in rules.current_cycles_holding(certifications, day)]
+    held_ids = {c.certifier_id for c in holding}
+    return {
+        "adds": rules.claims_line(
+            [c for c in claims if c.certifier_id in held_ids], holding, certifiers
+        ),
+        "refused": rules.refusal_lines(
+            [r for r in refusals if r.certifier_id in held_ids], certifiers
+        ),
+    }
+
+
+def still_counting(view: Snapshot, result: rules.CycleResult, *, limit: int = 50) -> list[dict]:
+    """Approved courses that would still add credit to this cycle, most first: approved by
+    the certifier (or taken by its rules without approval), valid on a day before the
+    deadline, not logged in the cycle yet, in a category with room left."""
+    certifier = view.certifiers[result.certification.certifier_id]
+    rule_set = certifier.rules_on(result.cycle.starts_on)
+    course_rules = [rule_set.activity(k) for k in rules.COURSE_KINDS]
+    course_rules = [r for r in course_rules if r is not None]
+    if not course_rules or result.is_closed:
+        return []
+    today = view.today
+    logged = {
+        e.course_id
+        for e in view.entries
+        if e.course_id
+        and result.cycle.holds(e.completion_date)
+        and any(c.certifier_id == certifier.id for c in e.claims.all())
+    }
+    courses = Course.objects.with_approvals().exclude(pk__in=logged)
+    if all(r.needs_approval for r in course_rules):
+        home = catalog_selectors.home_certifier()
+        courses = courses.approved_by(certifier.id, home.pk if home else None, on=today)
+    else:
+        courses = courses.current(today)
+    courses = courses.select_related("provider").prefetch_related("sessions")
+    found = []
+    for course in courses.order_by("-cec_value", "number")[: limit * 4]:
+        sessions = list(course.sessions.all()) if course.is_conference else []
+        day = min(today, result.cycle.ends_on)
+        claims, _refusals = rules.claims_for(
+            course_activity(course, sessions, day), {certifier.id: certifier}
+        )
+        added = sum((rules.would_add(result, certifier, c) for c in claims), rules.ZERO)
+        if added > 0:
+            found.append(
+                {"course": course, "adds": rules.amount(added, certifier.unit), "n": added}
+            )
+    found.sort(key=lambda row: (-row["n"], row["course"].number or ""))
+    return found[:limit]
+
+
+def adds_line(entry: CreditEntry) -> str:
+    """What a new entry adds to the owner's current cycles holding its date, in words."""
+    certifications = [certification_data(c) for c in certifications_of(entry.user_id)]
+    holding = [
+        c for c, _cycle in rules.current_cycles_holding(certifications, entry.completion_date)
+    ]
+    held = {c.certifier_id for c in holding}
+    certifiers = rulebook.certifiers_data(held)
+    claims = [c for c in entry_data(entry).claims if c.certifier_id in held]
+    return rules.claims_line(claims, holding, certifiers)

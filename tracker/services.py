@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from catalog.models import Course, Session
 
-from . import rules, selectors, uploads
+from . import rulebook, rules, selectors, uploads
 from .models import (
     Certification,
     Certifier,
@@ -24,13 +24,12 @@ from .models import (
     CreditEntry,
     Cycle,
     EntryChange,
+    EntryCredit,
     Kind,
     Program,
 )
 
-COURSE_KINDS = (Kind.APPROVED_COURSE, Kind.CONFERENCE)
-# Kinds whose credit the person states (the rules only cap it).
-STATED_KINDS = (Kind.PRESENTING, Kind.MENTORING, Kind.PETITION)
+COURSE_KINDS = rules.COURSE_KINDS
 
 
 def _us(day: datetime.date | None) -> str:
@@ -49,8 +48,21 @@ def _cycle_row(certification: Certification, data: rules.CycleData) -> Cycle:
         certification=certification,
         starts_on=data.starts_on,
         ends_on=data.ends_on,
-        credits_required=data.credits_required,
+        renewed_on=data.renewed_on,
+        renewed_at=timezone.now() if data.renewed_on else None,
+        renewed_outside=data.renewed_outside,
     )
+
+
+def _freeze(cycle: Cycle, result: rules.CycleResult) -> None:
+    """A closed cycle keeps what the rules said on the day it closed, whatever changes later."""
+    cycle.frozen_result = selectors.frozen_to_json(rules.freeze(result))
+    cycle.save(update_fields=["frozen_result"])
+
+
+def _result_of(user, cycle: Cycle, *, today: datetime.date) -> rules.CycleResult | None:
+    view = selectors.snapshot(user, today=today)
+    return next((r for r in view.results if r.cycle.id == cycle.pk), None)
 
 
 @transaction.atomic
@@ -60,22 +72,27 @@ def certification_add(
     program: Program,
     earned_on: datetime.date,
     number: str = "",
+    last_renewed_on: datetime.date | None = None,
     today: datetime.date | None = None,
 ) -> Certification:
-    """Record a certification and open its cycle from the certifier's rules.
+    """Record a certification and its cycles, as the certifier's rules lay them out.
 
-    A certification earned long ago whose first cycle's grace period is over must have been
-    renewed since (the person holds it today), so the cycle opened is the one running now.
+    Never renewed since it was earned (the default): its first cycle is current, so a deadline
+    long past shows as in grace or lapsed. With the date it was last renewed, that renewal
+    closes the cycle it belongs to and the next one is current.
     """
     today = _today(today)
     if earned_on > today:
         raise ValidationError({"earned_on": "The date earned cannot be in the future."})
     if Certification.objects.filter(user=user, program=program).exists():
         raise ValidationError({"program": f"You already hold {program}."})
-    certifier_rules = selectors.rules_for(program.certifier)
-    cycle = rules.first_cycle(certifier_rules, earned_on)
-    while today > rules.grace_end(certifier_rules, cycle.ends_on):
-        cycle = rules.next_cycle(certifier_rules, cycle)
+    certifier = rulebook.certifier_data(program.certifier)
+    try:
+        cycles = rules.cycles_from(
+            certifier, earned_on, last_renewed_on=last_renewed_on, today=today
+        )
+    except ValueError as error:
+        raise ValidationError({"last_renewed_on": str(error)}) from None
     try:
         with transaction.atomic():
             certification = Certification.objects.create(
@@ -83,8 +100,37 @@ def certification_add(
             )
     except IntegrityError:
         raise ValidationError({"program": f"You already hold {program}."}) from None
-    _cycle_row(certification, cycle)
+    rows = [_cycle_row(certification, data) for data in cycles]
+    for row in rows:
+        if row.renewed_on is not None:
+            result = _result_of(user, row, today=today)
+            if result is not None:
+                _freeze(row, result)
     return certification
+
+
+def _open_cycle(certification: Certification) -> Cycle:
+    current = (
+        Cycle.objects.select_for_update()
+        .filter(certification=certification, renewed_on__isnull=True)
+        .order_by("-starts_on")
+        .first()
+    )
+    if current is None:
+        raise ValidationError("This certification has no open cycle to renew.")
+    return current
+
+
+def _close(certification: Certification, current: Cycle, result, *, on, outside: bool) -> Cycle:
+    current.renewed_on = on
+    current.renewed_at = timezone.now()
+    current.renewed_outside = outside
+    current.save(update_fields=["renewed_on", "renewed_at", "renewed_outside"])
+    if result is not None:
+        _freeze(current, result)
+    certifier = rulebook.certifier_data(certification.program.certifier)
+    following = rules.next_cycle(certifier, selectors.cycle_data(current))
+    return _cycle_row(certification, following)
 
 
 @transaction.atomic
@@ -96,31 +142,36 @@ def cycle_renew(
     Only when the rules say the certification can be renewed: requirement met, CPR/AED current.
     """
     on = _today(on)
-    current = (
-        Cycle.objects.select_for_update()
-        .filter(certification=certification, renewed_on__isnull=True)
-        .order_by("-starts_on")
-        .first()
-    )
-    if current is None:
-        raise ValidationError("This certification has no open cycle to renew.")
-    view = selectors.snapshot(certification.user, today=on)
-    result = next(
-        (
-            r
-            for r in view.results
-            if r.certification.id == certification.pk and r.cycle.id == current.pk
-        ),
-        None,
-    )
+    current = _open_cycle(certification)
+    result = _result_of(certification.user, current, today=on)
     if result is None or not result.can_renew:
         raise ValidationError(_not_ready_reason(result))
-    current.renewed_on = on
-    current.renewed_at = timezone.now()
-    current.save(update_fields=["renewed_on", "renewed_at"])
-    certifier_rules = view.rules_by_certifier[certification.program.certifier_id]
-    following = rules.next_cycle(certifier_rules, selectors.cycle_data(current))
-    return _cycle_row(certification, following)
+    return _close(certification, current, result, on=on, outside=False)
+
+
+@transaction.atomic
+def cycle_record_renewal(
+    *,
+    certification: Certification,
+    renewed_on: datetime.date,
+    actor=None,
+    today: datetime.date | None = None,
+) -> Cycle:
+    """Record a renewal done with the certifier (the portal did not check it): the current
+    cycle closes on that date as it stands, and the next one opens."""
+    today = _today(today)
+    current = _open_cycle(certification)
+    if renewed_on > today:
+        raise ValidationError({"renewed_on": "The renewal date cannot be in the future."})
+    if renewed_on < current.starts_on:
+        raise ValidationError(
+            {
+                "renewed_on": f"The current cycle started on {_us(current.starts_on)}; "
+                "a renewal before that belongs to an earlier cycle."
+            }
+        )
+    result = _result_of(certification.user, current, today=renewed_on)
+    return _close(certification, current, result, on=renewed_on, outside=True)
 
 
 def _not_ready_reason(result: rules.CycleResult | None) -> str:
@@ -129,9 +180,12 @@ def _not_ready_reason(result: rules.CycleResult | None) -> str:
     if result.status == rules.Status.LAPSED:
         return "This certification has lapsed: its grace period is over."
     if not result.met:
-        return f"Not ready to renew: {result.remaining} {result.unit} still to earn in this cycle."
+        if result.remaining > 0:
+            still = rules.amount(result.remaining, result.unit)
+            return f"Not ready to renew: {still} still to earn in this cycle."
+        return "Not ready to renew: " + " ".join(result.shortfalls)
     if not result.cpr_ok:
-        return "Not ready to renew: a CPR/AED card current on the deadline is required."
+        return "Not ready to renew: a current CPR/AED card is required."
     return "This cycle cannot be renewed yet."
 
 
@@ -179,6 +233,7 @@ def snapshot_of(entry: CreditEntry) -> dict:
         "note": entry.note,
         "source": entry.source,
         "petition": entry.petition_id,
+        "claims": {str(c.certifier): str(c.credit) for c in entry.claims.all()} if entry.pk else {},
     }
 
 
@@ -203,38 +258,24 @@ def _decimal(value) -> Decimal | None:
         return None
 
 
-def _pick_certifier(*, user, kind, program, petition, completion_date, source) -> Certifier | None:
+def _pick_certifier(*, user, program, petition, completion_date, source) -> Certifier | None:
+    """The one certifier a non-shared activity (presenting, publishing …) is logged toward."""
     if program is not None:
         return program.certifier
     if petition is not None and getattr(petition, "certification_id", None):
         return petition.certification.program.certifier
-    held = list(selectors.certifications_of(user))
-    on_date = {
-        cert.program.certifier_id: cert.program.certifier
-        for cert, _cycle in _current_cycles(held, completion_date)
-    }
-    if len(on_date) == 1:
-        return next(iter(on_date.values()))
-    certifiers = {c.program.certifier_id: c.program.certifier for c in held}
-    if len(certifiers) == 1:
-        return next(iter(certifiers.values()))
-    if not certifiers:
-        everyone = list(Certifier.objects.order_by("pk")[:2])
-        return everyone[0] if len(everyone) == 1 else None
+    held = [selectors.certification_data(c) for c in selectors.certifications_of(user)]
+    on_date = {c.certifier_id for c, _cycle in rules.current_cycles_holding(held, completion_date)}
+    everyone = {c.certifier_id for c in held}
+    for candidates in (on_date, everyone):
+        if len(candidates) == 1:
+            return Certifier.objects.get(pk=next(iter(candidates)))
+    if not everyone:
+        # No certification yet: the portal's own certifier, whose numbers the catalog uses.
+        return Certifier.objects.filter(assigns_catalog_numbers=True).first()
     if source == CreditEntry.Source.SELF_REPORTED:
         raise ValidationError({"certifier": "Choose the certifier this credit counts toward."})
     return None
-
-
-def _current_cycles(certifications, day):
-    out = []
-    for cert in certifications:
-        open_cycles = [c for c in cert.cycles.all() if c.renewed_on is None]
-        if open_cycles:
-            current = max(open_cycles, key=lambda c: c.starts_on)
-            if current.starts_on <= day <= current.ends_on:
-                out.append((cert, current))
-    return out
 
 
 def _check_credit(credit: Decimal | None, unit: str) -> Decimal:
@@ -249,6 +290,61 @@ def _check_credit(credit: Decimal | None, unit: str) -> Decimal:
     return credit
 
 
+def _check_course(*, kind, course, session_list, entry) -> str:
+    """The shape of a course line; returns its kind (a conference or a single course)."""
+    if course is None:
+        raise ValidationError({"course": "Enter the course number from your certificate."})
+    kind = Kind.CONFERENCE if course.is_conference else Kind.APPROVED_COURSE
+    # An entry being edited keeps its course even if the course was retired since.
+    kept = entry is not None and entry.course_id == course.pk
+    if course.status != Course.Status.APPROVED and not kept:
+        raise ValidationError(
+            {"course": f"{course.number or course.title} is not an approved course."}
+        )
+    if kind == Kind.CONFERENCE:
+        if not session_list:
+            raise ValidationError({"sessions": "Tick the sessions you attended."})
+        if any(s.course_id != course.pk for s in session_list):
+            raise ValidationError({"sessions": "Those sessions are not part of this event."})
+    return kind
+
+
+def _check_shape(
+    *, user, kind, completion_date, cpr_card, program, credit_hours, grade, petition, entry, today
+):
+    if kind not in Kind.values:
+        raise ValidationError({"kind": "Choose what kind of activity this was."})
+    if not isinstance(completion_date, datetime.date):
+        raise ValidationError({"completion_date": "Enter the completion date as MM/DD/YYYY."})
+    if completion_date > today:
+        raise ValidationError({"completion_date": "The completion date cannot be in the future."})
+    if kind == Kind.PETITION and petition is None and (entry is None or not entry.petition_id):
+        raise ValidationError("Petition credit comes only from an approved petition.")
+    if kind in (Kind.CPR_AED, Kind.FIRST_AID):
+        if cpr_card is None:
+            raise ValidationError({"cpr_card": "Choose the CPR/AED card you renewed."})
+        if cpr_card.user_id != user.pk:
+            raise ValidationError({"cpr_card": "Choose one of your CPR/AED cards."})
+    if kind == Kind.COLLEGE:
+        hours = _decimal(credit_hours)
+        if hours is None or hours <= 0:
+            raise ValidationError({"credit_hours": "Enter the college credit hours, e.g. 3."})
+        if (grade or "").strip().upper() not in rules.GRADES:
+            raise ValidationError({"grade": "Enter the letter grade, e.g. B+."})
+    if kind == Kind.EXTRA_CERTIFICATION and program is None:
+        raise ValidationError({"program": "Choose the certification you earned."})
+
+
+def _refusal_error(refusals, certifiers) -> ValidationError:
+    """The rules' refusals as a form error: on its field when it names one."""
+    errors: dict[str, list[str]] = {}
+    for refusal in refusals:
+        errors.setdefault(refusal.field or "__all__", []).append(refusal.reason)
+    if list(errors) == ["__all__"]:
+        return ValidationError(errors["__all__"])
+    return ValidationError(errors)
+
+
 def _resolve(
     *,
     user,
@@ -257,6 +353,7 @@ def _resolve(
     credit,
     course: Course | None,
     sessions,
+    contact_hours,
     credit_hours,
     grade: str,
     is_prep_course: bool,
@@ -268,164 +365,120 @@ def _resolve(
     today: datetime.date,
     entry: CreditEntry | None = None,
 ) -> dict:
-    """Check one ledger line against the rules and work out its credit. Raises ValidationError."""
-    if kind not in Kind.values:
-        raise ValidationError({"kind": "Choose what kind of activity this was."})
-    if not isinstance(completion_date, datetime.date):
-        raise ValidationError({"completion_date": "Enter the completion date as MM/DD/YYYY."})
-    if completion_date > today:
-        raise ValidationError({"completion_date": "The completion date cannot be in the future."})
-    if kind == Kind.PETITION and petition is None and (entry is None or not entry.petition_id):
-        raise ValidationError("Petition credit comes only from an approved petition.")
-
-    if course is not None and kind in COURSE_KINDS:
-        kind = Kind.CONFERENCE if course.is_conference else Kind.APPROVED_COURSE
-    if certifier is None:
-        certifier = _pick_certifier(
-            user=user,
-            kind=kind,
-            program=program,
-            petition=petition,
-            completion_date=completion_date,
-            source=source,
-        )
-    certifier_rules = selectors.rules_for(certifier) if certifier is not None else None
-    unit = f"{certifier_rules.credit_unit}s" if certifier_rules else "CECs"
-    rule = certifier_rules.kind(kind) if certifier_rules else None
-    if certifier_rules is not None and (rule is None or not rule.allowed):
-        raise ValidationError(
-            f"{Kind(kind).label} does not count toward a {certifier_rules.code} renewal."
-        )
+    """Load the facts, ask the rules what the activity gives each certifier. Raises
+    ValidationError with the rules' reasons when it gives none of the person's certifiers
+    anything (or only repeats)."""
+    _check_shape(user=user, kind=kind, completion_date=completion_date, cpr_card=cpr_card,
+                 program=program, credit_hours=credit_hours, grade=grade, petition=petition,
+                 entry=entry, today=today)  # fmt: skip
     session_list: list[Session] = list(sessions or ())
-    fields: dict = {"kind": kind, "certifier": certifier, "completion_date": completion_date}
-    hours = _decimal(credit_hours)
-    stated = credit if isinstance(credit, Decimal) else _decimal(credit)
-    if credit is not None and credit != "" and stated is None:
-        raise ValidationError({"credit": f"Enter the {unit} as a number, e.g. 0.3."})
-
-    if kind in COURSE_KINDS:
-        if course is None:
-            raise ValidationError({"course": "Enter the course number from your certificate."})
-        name = course.number or course.title
-        # An entry being edited keeps its course even if the course was retired since.
-        kept = entry is not None and entry.course_id == course.pk
-        if course.status != Course.Status.APPROVED and not kept:
-            raise ValidationError({"course": f"{name} is not an approved course."})
-        if course.approved_on and completion_date < course.approved_on:
-            raise ValidationError(
-                {
-                    "completion_date": f"{name} was approved on {_us(course.approved_on)}; "
-                    "a completion before that needs a petition."
-                }
-            )
-        if course.expires_on and completion_date > course.expires_on:
-            raise ValidationError(
-                {
-                    "completion_date": f"The approval of {name} expired on "
-                    f"{_us(course.expires_on)}; a later completion needs a petition."
-                }
-            )
-        if kind == Kind.CONFERENCE:
-            if not session_list:
-                raise ValidationError({"sessions": "Tick the sessions you attended."})
-            if any(s.course_id != course.pk for s in session_list):
-                raise ValidationError({"sessions": "Those sessions are not part of this event."})
-            value = sum((s.cec_value for s in session_list), Decimal("0"))
-        else:
+    if kind in COURSE_KINDS or course is not None:
+        kind = _check_course(kind=kind, course=course, session_list=session_list, entry=entry)
+        if kind != Kind.CONFERENCE:
             session_list = []
-            value = course.cec_value
-        fields["course"] = course
-    elif kind == Kind.CPR_AED:
-        if cpr_card is None:
-            raise ValidationError({"cpr_card": "Choose the CPR/AED card you renewed."})
-        if cpr_card.user_id != user.pk:
-            raise ValidationError({"cpr_card": "Choose one of your CPR/AED cards."})
-        value = rules.cpr_credit(rule, cpr_card.issued_on, cpr_card.expires_on) if rule else None
-        if value is None or value <= 0:
-            value = stated
-        fields["cpr_card"] = cpr_card
-    elif kind == Kind.COLLEGE:
-        if hours is None or hours <= 0:
-            raise ValidationError({"credit_hours": "Enter the college credit hours, e.g. 3."})
-        grade = (grade or "").strip().upper()
-        minimum = rule.min_grade if rule else ""
-        if grade not in rules.GRADES:
-            raise ValidationError({"grade": "Enter the letter grade, e.g. B+."})
-        if not rules.grade_at_least(grade, minimum):
-            raise ValidationError(
-                {"grade": f"College credit needs a grade of {minimum} or better."}
-            )
-        value = rules.college_credit(rule, hours, is_prep_course) if rule else stated
-        fields |= {"credit_hours": hours, "grade": grade, "is_prep_course": is_prep_course}
-    elif kind == Kind.EXTRA_CERTIFICATION:
-        if program is None:
-            raise ValidationError({"program": "Choose the certification you earned."})
-        if certifier is not None and program.certifier_id != certifier.pk:
-            raise ValidationError({"program": f"Choose a {certifier} certification."})
-        value = certifier_rules.credits_required if certifier_rules else stated
-        fields["program"] = program
-    elif rule is not None and rule.value is not None:
-        value = rule.value
+    elif kind not in rules.SHARED_KINDS and certifier is None:
+        certifier = _pick_certifier(user=user, program=program, petition=petition,
+                                    completion_date=completion_date, source=source)  # fmt: skip
+    stated = credit if isinstance(credit, Decimal) else _decimal(credit)
+    if credit not in (None, "") and stated is None:
+        raise ValidationError({"credit": "Enter the credit as a number, e.g. 0.3."})
+    certifiers = rulebook.certifiers_data()
+    if stated is not None and kind not in rules.SHARED_KINDS:
+        target = certifiers.get(certifier.pk) if certifier else None
+        _check_credit(stated, target.unit.plural if target else "credit")
+    if course is not None:
+        activity = selectors.course_activity(course, session_list, completion_date, kind)
     else:
-        value = stated
+        activity = rules.Activity(
+            kind=kind,
+            completion_date=completion_date,
+            contact_hours=_decimal(contact_hours),
+            card_issued_on=cpr_card.issued_on if cpr_card else None,
+            card_expires_on=cpr_card.expires_on if cpr_card else None,
+            credit_hours=_decimal(credit_hours),
+            grade=(grade or "").strip().upper(),
+            is_prep_course=is_prep_course,
+            program_certifier_id=program.certifier_id if program else None,
+            certifier_id=certifier.pk if certifier else None,
+            stated_credit=stated,
+        )
+    claims, refusals = rules.claims_for(activity, certifiers)
+    certifications = [selectors.certification_data(c) for c in selectors.certifications_of(user)]
+    held = {c.certifier_id for c in certifications} or set(certifiers)
+    counted = [c for c in claims if c.certifier_id in held]
+    if not counted:
+        mine = [r for r in refusals if r.certifier_id in held or r.certifier_id is None]
+        raise _refusal_error(mine or refusals, certifiers)
+    for claim in counted:
+        _check_credit(claim.credit, certifiers[claim.certifier_id].unit.plural)
+        limit = rules.stated_limit(certifiers[claim.certifier_id], kind, completion_date)
+        if stated is not None and limit is not None and claim.credit > limit:
+            raise ValidationError({"credit": rules.stated_limit_message(
+                certifiers[claim.certifier_id], kind, completion_date)})  # fmt: skip
+    _refuse_repeat(user=user, kind=kind, course=course, cpr_card=cpr_card, program=program,
+                   petition=petition, completion_date=completion_date, claims=counted,
+                   certifications=certifications, entry=entry)  # fmt: skip
+    primary = next((c for c in claims if certifier and c.certifier_id == certifier.pk), counted[0])
+    return {
+        "kind": kind,
+        "certifier": certifier if kind not in rules.SHARED_KINDS else None,
+        "completion_date": completion_date,
+        "course": course,
+        "cpr_card": cpr_card,
+        "program": program,
+        "contact_hours": _decimal(contact_hours) if course is None else activity.contact_hours,
+        "credit_hours": activity.credit_hours if kind == Kind.COLLEGE else None,
+        "grade": activity.grade if kind == Kind.COLLEGE else "",
+        "is_prep_course": is_prep_course if kind == Kind.COLLEGE else False,
+        "credit": primary.credit,
+        "_sessions": session_list,
+        "_claims": claims,
+    }
 
-    value = _check_credit(value, unit)
-    if rule is not None and kind in STATED_KINDS and source != CreditEntry.Source.PETITION:
-        limits = [c for c in (rule.entry_cap, rule.cycle_cap) if c is not None]
-        limit = min(limits) if limits else None
-        if limit is not None and value > limit:
-            raise ValidationError(
-                {"credit": f"{Kind(kind).label} counts at most {limit} {unit} per cycle."}
-            )
-    fields["credit"] = value
-    fields["_sessions"] = session_list
-    _refuse_repeat(user=user, fields=fields, entry=entry)
-    return fields
 
-
-def _refuse_repeat(*, user, fields: dict, entry: CreditEntry | None):
-    """The same course (or card, or extra certification) once per cycle."""
-    lookup = {}
-    if fields.get("course") is not None:
-        lookup = {"course": fields["course"]}
-        field_name = "course"
-    elif fields["kind"] == Kind.EXTRA_CERTIFICATION:
-        lookup = {"kind": Kind.EXTRA_CERTIFICATION, "program": fields["program"]}
-        field_name = "program"
-    elif fields["kind"] == Kind.CPR_AED:
-        lookup = {"kind": Kind.CPR_AED, "cpr_card": fields["cpr_card"]}
-        field_name = "cpr_card"
-    if not lookup:
+def _refuse_repeat(*, user, kind, course, cpr_card, program, petition, completion_date, claims,
+                   certifications, entry):  # fmt: skip
+    """No repeats, per certifier: refused when every certifier it would count toward has it
+    already in the same cycle (a partial repeat is posted; the others' cycles count it)."""
+    candidate = rules.EntryData(
+        id=entry.pk if entry is not None else 0,
+        kind=kind,
+        completion_date=completion_date,
+        claims=tuple(claims),
+        course_id=course.pk if course else None,
+        program_id=program.pk if program else None,
+        cpr_card_id=cpr_card.pk if cpr_card else None,
+        petition_id=petition.pk if petition else None,
+    )
+    if candidate.repeat_key is None:
         return
-    others = CreditEntry.objects.owned_by(user).filter(**lookup)
+    others = CreditEntry.objects.owned_by(user).prefetch_related("claims")
     if entry is not None:
         others = others.exclude(pk=entry.pk)
-    others = list(others.only("pk", "completion_date", "certifier_id"))
-    if not others:
-        return
-    day = fields["completion_date"]
-    certifier = fields["certifier"]
-    for cert in selectors.certifications_of(user):
-        if certifier is not None and cert.program.certifier_id != certifier.pk:
-            continue
-        for cycle in cert.cycles.all():
-            if not cycle.starts_on <= day <= cycle.ends_on:
-                continue
-            for other in others:
-                if cycle.starts_on <= other.completion_date <= cycle.ends_on:
-                    what = {
-                        "course": "This course",
-                        "program": "This certification",
-                        "cpr_card": "This CPR/AED card",
-                    }[field_name]
-                    raise ValidationError(
-                        {
-                            field_name: f"{what} is already logged on "
-                            f"{_us(other.completion_date)} in the same renewal cycle "
-                            f"({_us(cycle.starts_on)}–{_us(cycle.ends_on)}); "
-                            "it counts once per cycle."
-                        }
-                    )
+    key_filter = {
+        "course": {"course": course},
+        "program": {"kind": kind, "program": program},
+        "cpr": {"kind": kind, "cpr_card": cpr_card},
+        "petition": {"petition": petition},
+    }[candidate.repeat_key[0]]
+    existing = [selectors.entry_data(e) for e in others.filter(**key_filter)]
+    conflicts = rules.repeat_conflicts(
+        entry=candidate, existing=existing, certifications=certifications
+    )
+    blocked = {r.certifier_id for r in conflicts}
+    if conflicts and all(c.certifier_id in blocked for c in claims):
+        field = {"course": "course", "program": "program", "cpr": "cpr_card"}.get(
+            candidate.repeat_key[0], "__all__"
+        )
+        raise ValidationError({field: [r.reason for r in conflicts]})
+
+
+def _write_claims(entry: CreditEntry, claims) -> None:
+    EntryCredit.objects.filter(entry=entry).delete()
+    EntryCredit.objects.bulk_create(
+        EntryCredit(entry=entry, certifier_id=c.certifier_id, category=c.category, credit=c.credit)
+        for c in claims
+    )
 
 
 def _attach_certificate(entry: CreditEntry, certificate) -> None:
@@ -459,6 +512,7 @@ def credit_add(
     course: Course | None = None,
     sessions=(),
     title: str = "",
+    contact_hours: Decimal | None = None,
     credit_hours: Decimal | None = None,
     grade: str = "",
     is_prep_course: bool = False,
@@ -496,6 +550,7 @@ def credit_add(
         credit=credit,
         course=course,
         sessions=sessions,
+        contact_hours=contact_hours,
         credit_hours=credit_hours,
         grade=grade,
         is_prep_course=is_prep_course,
@@ -507,6 +562,7 @@ def credit_add(
         today=_today(today),
     )
     session_list = fields.pop("_sessions")
+    claims = fields.pop("_claims")
     entry = CreditEntry(
         user=user,
         title=(title or "").strip()[:300],
@@ -533,6 +589,7 @@ def credit_add(
         raise
     if session_list:
         entry.sessions.set(session_list)
+    _write_claims(entry, claims)
     _audit(
         entry=entry,
         actor=actor or user,
@@ -546,24 +603,22 @@ def _refuse_if_locked(entry: CreditEntry, *, new_date: datetime.date | None = No
     if entry.source == CreditEntry.Source.PETITION:
         raise ValidationError("Credit awarded on a petition cannot be changed here.")
     certs = [selectors.certification_data(c) for c in selectors.certifications_of(entry.user)]
-    cycle = rules.locking_cycle(selectors.entry_data(entry), certs)
+    data = selectors.entry_data(entry)
+    cycle = rules.locking_cycle(data, certs)
     if cycle is not None:
         raise ValidationError(
             f"This credit belongs to a cycle renewed on {_us(cycle.renewed_on)}; "
             "it is read-only now."
         )
     if new_date is not None and new_date != entry.completion_date:
-        for cert in certs:
-            if entry.certifier_id not in (None, cert.certifier_id):
-                continue
-            for cy in cert.cycles:
-                if cy.renewed_on is not None and cy.holds(new_date):
-                    raise ValidationError(
-                        {
-                            "completion_date": "That date falls in a cycle renewed on "
-                            f"{_us(cy.renewed_on)}, which can no longer change."
-                        }
-                    )
+        moved = rules.renewed_cycle_holding(data, certs, new_date)
+        if moved is not None:
+            raise ValidationError(
+                {
+                    "completion_date": "That date falls in a cycle renewed on "
+                    f"{_us(moved.renewed_on)}, which can no longer change."
+                }
+            )
 
 
 @transaction.atomic
@@ -595,6 +650,7 @@ def credit_update(
         credit=entry.credit if credit is None else credit,
         course=entry.course,
         sessions=list(entry.sessions.all()) if sessions is None else sessions,
+        contact_hours=entry.contact_hours,
         credit_hours=entry.credit_hours if credit_hours is None else credit_hours,
         grade=entry.grade if grade is None else grade,
         is_prep_course=entry.is_prep_course if is_prep_course is None else is_prep_course,
@@ -607,6 +663,7 @@ def credit_update(
         entry=entry,
     )
     session_list = fields.pop("_sessions")
+    claims = fields.pop("_claims")
     for name, value in fields.items():
         setattr(entry, name, value)
     if title is not None:
@@ -622,6 +679,7 @@ def credit_update(
     entry.save()
     if entry.kind == Kind.CONFERENCE:
         entry.sessions.set(session_list)
+    _write_claims(entry, claims)
     if old_file and old_file != (entry.certificate.name if entry.certificate else ""):
         storage = entry.certificate.storage
         transaction.on_commit(lambda: storage.delete(old_file))

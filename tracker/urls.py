@@ -14,6 +14,16 @@ urlpatterns = [
     path("cecs/entries/<int:pk>/certificate/", views.entry_certificate, name="entry-certificate"),
     path("cecs/certifications/add/", views.certification_add, name="certification-add"),
     path("cecs/certifications/<int:pk>/renew/", views.cycle_renew, name="cycle-renew"),
+    path(
+        "cecs/certifications/<int:pk>/record-renewal/",
+        views.cycle_record_renewal,
+        name="cycle-record-renewal",
+    ),
+    path(
+        "cecs/certifications/<int:pk>/still-counts/",
+        views.still_counts,
+        name="still-counts",
+    ),
     path("cecs/cycles/<int:pk>/transcript/", views.transcript, name="transcript"),
     path("cecs/cpr-cards/add/", views.cpr_card_add, name="cpr-card-add"),
     path("cecs/export.csv", views.export_csv, name="export-csv"),

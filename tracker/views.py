@@ -16,7 +16,7 @@ from accounts.roles import is_reviewer
 from catalog.services import course_lookup as catalog_lookup
 from cecportal.files import IMAGE_TYPES, private_file_response, stored_content_type
 
-from . import rules, selectors, services
+from . import rulebook, rules, selectors, services
 from .forms import (
     ACTIVITY_KINDS,
     ActivityForm,
@@ -24,6 +24,7 @@ from .forms import (
     CourseCreditForm,
     CprCardForm,
     EntryEditForm,
+    RenewalRecordForm,
     _parse_or_none,
 )
 from .models import Certification, CreditEntry, Cycle, Kind
@@ -57,11 +58,11 @@ def apply_errors(form, error: ValidationError) -> None:
 def _activity_links(view: selectors.Snapshot) -> list[dict]:
     """The other ways to earn credit that the person's certifiers count (all, if none yet)."""
     allowed = set()
-    for certifier_rules in view.rules_by_certifier.values():
-        allowed |= {k for k, rule in certifier_rules.kinds.items() if rule.allowed}
+    for certifier in view.certifiers.values():
+        allowed |= set(certifier.rules_on(view.today).activities)
     links = []
     for slug, kind in ACTIVITY_KINDS.items():
-        if not view.rules_by_certifier or kind in allowed:
+        if not view.certifiers or kind in allowed:
             links.append({"url": reverse("tracker:activity-add", args=[slug]), "label": kind.label})
     return links
 
@@ -78,6 +79,7 @@ def _page_context(request, view: selectors.Snapshot, form=None, notice=None) -> 
         "lookup": getattr(form, "lookup", None),
         "checked_sessions": _checked_sessions(form),
         "cec_value": _cec_value(form),
+        "preview": _preview(request, form),
         "petition_url": petition_url(),
         "activity_links": _activity_links(view),
         "notice": notice,
@@ -106,6 +108,16 @@ def _cec_value(form) -> str:
     return str(lookup.course.cec_value)
 
 
+def _preview(request, form) -> dict:
+    lookup = getattr(form, "lookup", None)
+    if lookup is None or not lookup.ok:
+        return {}
+    checked = _checked_sessions(form)
+    sessions = [s for s in lookup.sessions if s.pk in checked]
+    day = _parse_or_none(form.data.get("completion_date")) if form.is_bound else None
+    return selectors.course_preview(request.user, lookup.course, sessions, day)
+
+
 def dashboard(request):
     view = selectors.snapshot(request.user)
     return render(request, "tracker/dashboard.html", _page_context(request, view))
@@ -119,22 +131,32 @@ def course_lookup(request):
     lookup = catalog_lookup(text, on=on) if text.strip() else None
     checked = {int(v) for v in request.GET.getlist("sessions") if v.isdigit()}
     cec_value = ""
+    preview = {}
     if lookup is not None and lookup.ok:
+        sessions = [s for s in lookup.sessions if s.pk in checked]
         if lookup.is_conference:
-            picked = [s.cec_value for s in lookup.sessions if s.pk in checked]
-            cec_value = str(sum(picked, rules.ZERO))
+            cec_value = str(sum((s.cec_value for s in sessions), rules.ZERO))
         else:
             cec_value = str(lookup.course.cec_value)
+        preview = selectors.course_preview(request.user, lookup.course, sessions, on)
     return render(
         request,
         "tracker/dashboard.html#lookup",
         {
             "lookup": lookup,
+            "preview": preview,
             "cec_value": cec_value,
             "checked_sessions": checked,
             "petition_url": petition_url(),
         },
     )
+
+
+def _added_notice(entry: CreditEntry, what: str) -> str:
+    """ "Added CA23456 on 03/01/2026: +0.3 CEC to ACE CPT; +0.3 CEU to NASM CPT." """
+    line = selectors.adds_line(entry)
+    done = f"Added {what} on {entry.completion_date:%m/%d/%Y}"
+    return f"{done}: {line}." if line else f"{done}; it counts toward no current cycle."
 
 
 def _already_sent(token) -> bool:
@@ -175,10 +197,7 @@ def credit_add(request):
             if repeated:
                 notice = "That form was already sent; the entry it added is below."
             else:
-                notice = (
-                    f"Added {entry.credit} for {entry.course.number} "
-                    f"on {entry.completion_date:%m/%d/%Y}."
-                )
+                notice = _added_notice(entry, f"{entry.course.number}")
             if _is_htmx(request):
                 fresh = selectors.snapshot(request.user)
                 return _render_page(request, fresh, None, notice)
@@ -194,7 +213,11 @@ def activity_add(request, kind):
     kind_value = ACTIVITY_KINDS[kind]
     view = selectors.snapshot(request.user)
     rule = next(
-        (r.kind(kind_value) for r in view.rules_by_certifier.values() if r.kind(kind_value)),
+        (
+            c.rules_on(view.today).activity(kind_value)
+            for c in view.certifiers.values()
+            if c.rules_on(view.today).activity(kind_value)
+        ),
         None,
     )
     form_kwargs = {"user": request.user, "view": view, "kind": kind_value, "rule": rule}
@@ -210,6 +233,7 @@ def activity_add(request, kind):
                     completion_date=form.completion(),
                     credit=data.get("credit"),
                     title=data.get("title", ""),
+                    contact_hours=data.get("contact_hours"),
                     credit_hours=data.get("credit_hours"),
                     grade=data.get("grade", ""),
                     is_prep_course=data.get("is_prep_course", False),
@@ -227,11 +251,7 @@ def activity_add(request, kind):
                 if repeated:
                     messages.info(request, "That form was already sent; nothing was added twice.")
                 else:
-                    messages.success(
-                        request,
-                        f"Added {entry.credit} for {entry.get_kind_display().lower()} "
-                        f"on {entry.completion_date:%m/%d/%Y}.",
-                    )
+                    messages.success(request, _added_notice(entry, entry.get_kind_display()))
                 return redirect("tracker:dashboard")
     else:
         form = ActivityForm(**form_kwargs)
@@ -242,37 +262,16 @@ def activity_add(request, kind):
     )
 
 
-def _value(rule: rules.KindRuleData | None, view) -> str:
-    """What the rules give this kind, in words, for the form's heading."""
+def _value(rule: rules.ActivityRule | None, view) -> str:
+    """What each of the person's certifiers gives this kind, in words, for the form's heading."""
     if rule is None:
         return ""
-    unit = (
-        next(iter(view.rules_by_certifier.values())).credit_unit
-        if view.rules_by_certifier
-        else "CEC"
-    )
-    if rule.meets_requirement:
-        return (
-            "Meets the whole requirement of every cycle of the same certifier that holds its date."
-        )
-    if rule.value is not None:
-        return f"Worth {rule.value} {unit}."
-    parts = []
-    if rule.per_unit is not None:
-        per = "per college credit hour" if rule.kind == Kind.COLLEGE else "per year of card"
-        parts.append(f"{rule.per_unit} {unit} {per}")
-    if rule.min_grade:
-        parts.append(f"grade {rule.min_grade} or better")
-    if rule.entry_cap is not None:
-        parts.append(f"at most {rule.entry_cap} from one course")
-    if rule.prep_course_cap is not None:
-        parts.append(f"at most {rule.prep_course_cap} for a certification-prep course")
-    if rule.cycle_cap is not None:
-        parts.append(f"at most {rule.cycle_cap} {unit} per renewal cycle")
-    if not parts:
-        return ""
-    text = ", ".join(parts) + "."
-    return text[0].upper() + text[1:]
+    lines = []
+    for certifier in view.certifiers.values():
+        rule_set = certifier.rules_on(view.today)
+        if rule_set.activity(rule.kind) is not None:
+            lines.append(f"{certifier.code}: {rules.activity_help(certifier, rule_set, rule.kind)}")
+    return " ".join(lines)
 
 
 @require_http_methods(["GET", "POST"])
@@ -285,6 +284,7 @@ def certification_add(request):
                 user=request.user,
                 program=data["program"],
                 earned_on=data["earned_on"],
+                last_renewed_on=data.get("last_renewed_on"),
                 number=data["number"],
             )
         except ValidationError as error:
@@ -320,7 +320,8 @@ def cpr_card_add(request):
                     completion_date=card.issued_on,
                     actor=request.user,
                 )
-                text += f" Logged {entry.credit} for the renewal."
+                line = selectors.adds_line(entry)
+                text += f" Logged the renewal: {line}." if line else " Logged the renewal."
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -346,7 +347,8 @@ def _own_entry(request, pk) -> CreditEntry:
 def entry_edit(request, pk):
     entry = _own_entry(request, pk)
     lock = selectors.entry_lock(entry)
-    unit = entry.certifier.credit_unit + "s" if entry.certifier_id else "CECs"
+    certifiers = rulebook.certifiers_data()
+    unit = certifiers[entry.certifier_id].unit.plural if entry.certifier_id else "Credit"
     form = None
     if lock is None:
         certifications = [
@@ -390,6 +392,7 @@ def entry_edit(request, pk):
             "entry": entry,
             "form": form,
             "lock": lock,
+            "credit_text": selectors.claims_text(entry, certifiers),
             "changes": entry.changes.select_related("actor")[:20],
         },
     )
@@ -444,6 +447,61 @@ def cycle_renew(request, pk):
     return redirect("tracker:dashboard")
 
 
+@require_http_methods(["GET", "POST"])
+def cycle_record_renewal(request, pk):
+    """Record a renewal done with the certifier: the current cycle closes, the next opens."""
+    certification = get_object_or_404(
+        Certification.objects.filter(user=request.user).select_related("program__certifier"),
+        pk=pk,
+    )
+    form = RenewalRecordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cycle = services.cycle_record_renewal(
+                certification=certification,
+                renewed_on=form.cleaned_data["renewed_on"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Recorded the renewal of {certification.program}. Your current cycle runs "
+                f"{cycle.starts_on:%m/%d/%Y} – {cycle.ends_on:%m/%d/%Y}.",
+            )
+            return redirect("tracker:dashboard")
+    return render(
+        request,
+        "tracker/simple_form.html",
+        {
+            "form": form,
+            "title": f"Record a renewal of {certification.program}",
+            "intro": "Renewed with the certifier already? Enter the date it renewed your "
+            "certification: the current cycle closes as it stands and the next one starts.",
+            "submit_label": "Record renewal",
+        },
+    )
+
+
+@require_GET
+def still_counts(request, pk):
+    """What can still count: approved courses that would add credit to this certification's
+    current cycle, ordered by what they would add."""
+    certification = get_object_or_404(Certification.objects.filter(user=request.user), pk=pk)
+    view = selectors.snapshot(request.user)
+    result = next(
+        (r for r in view.results if r.certification.id == certification.pk and r.is_current),
+        None,
+    )
+    rows = selectors.still_counting(view, result) if result is not None else []
+    return render(
+        request,
+        "tracker/still_counts.html",
+        {"certification": certification, "result": result, "rows": rows},
+    )
+
+
 def _cycle_for(request, pk) -> Cycle:
     cycles = Cycle.objects.select_related("certification__user", "certification__program")
     if not is_reviewer(request.user):
@@ -495,7 +553,6 @@ def export_csv(request):
             "Title",
             "Sessions",
             "Credit",
-            "Unit",
             "Source",
             "Counts toward",
             "Does not count",
@@ -513,8 +570,7 @@ def export_csv(request):
                     entry.course.number if entry.course_id else "",
                     row["title"],
                     "; ".join(s.code for s in entry.session_list),
-                    entry.credit,
-                    row["unit"],
+                    row["credit_text"],
                     entry.get_source_display(),
                     "; ".join(f"{name}: {credit}" for name, credit in row["counts"]),
                     "; ".join(f"{name}: {reason}" for name, reason in row["reasons"]),
@@ -532,7 +588,7 @@ def export_csv(request):
             "Counted",
             "Remaining",
             "Status",
-            "CPR/AED current on the deadline",
+            "CPR/AED requirement met",
         ]
     )
     for result in view.results:
@@ -545,7 +601,7 @@ def export_csv(request):
                 result.total,
                 result.remaining,
                 result.status.label,
-                "yes" if result.cpr_current_on_deadline else "no",
+                "yes" if result.cpr_ok else "no",
             ]
         )
     return response

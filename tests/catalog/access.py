@@ -8,11 +8,12 @@ from tests.access import (
     public,
     reviewers_only,
 )
-from tests.catalog.factories import CourseFactory, PendingCourseFactory
+from tests.catalog.factories import CourseApprovalFactory, CourseFactory, PendingCourseFactory
 
 
 def build(world):
     world.course = CourseFactory()
+    world.approval = CourseApprovalFactory(course=world.course)
     world.own_pending = PendingCourseFactory(
         provider=world.provider_staff.provider, submitted_by=world.provider_staff
     )
@@ -47,6 +48,16 @@ ROUTES = [
     Route("catalog:review-detail", reviewers_only(), kwargs=own_pending),
     Route("catalog:review-approve", reviewer_post_only(), kwargs=own_pending),
     Route("catalog:review-reject", reviewer_post_only(), kwargs=own_pending),
+    Route(
+        "catalog:review-approval-add",
+        reviewer_post_only(),
+        kwargs=lambda w: {"pk": w.course.pk},
+    ),
+    Route(
+        "catalog:review-approval-remove",
+        reviewer_post_only(),
+        kwargs=lambda w: {"pk": w.course.pk, "approval_pk": w.approval.pk},
+    ),
     Route("catalog:provider-list", reviewers_only()),
     Route(
         "catalog:provider-detail",

@@ -4,7 +4,8 @@ from decimal import Decimal
 import factory
 from factory.django import DjangoModelFactory
 
-from catalog.models import Course, Provider, Session
+from catalog.models import Course, CourseApproval, Provider, Session
+from tracker.models import Certifier
 
 
 class ProviderFactory(DjangoModelFactory):
@@ -54,3 +55,20 @@ class PendingCourseFactory(CourseFactory):
     status = Course.Status.PENDING
     approved_on = None
     expires_on = None
+
+
+def certifier(code: str) -> Certifier:
+    """A seeded certifier (the tracker's migrations seed every one of `tracker.seed`)."""
+    return Certifier.objects.get(code=code)
+
+
+class CourseApprovalFactory(DjangoModelFactory):
+    """NASM's approval of an approved course; credit None: the rules convert the hours."""
+
+    class Meta:
+        model = CourseApproval
+
+    course = factory.SubFactory(CourseFactory)
+    certifier = factory.LazyFunction(lambda: certifier("nasm"))
+    number = factory.Sequence(lambda n: f"NASM-{1000 + n}")
+    credit = None

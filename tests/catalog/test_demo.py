@@ -6,7 +6,7 @@ import pytest
 from accounts import demo as accounts_demo
 from catalog import demo
 from catalog.importer import EXAMPLE, CourseImport
-from catalog.models import Course, Provider, Session
+from catalog.models import Course, CourseApproval, Provider, Session
 from catalog.services import course_lookup
 
 pytestmark = pytest.mark.django_db
@@ -17,6 +17,7 @@ def state():
         list(Course.objects.order_by("pk").values()),
         list(Session.objects.order_by("pk").values()),
         list(Provider.objects.order_by("pk").values()),
+        list(CourseApproval.objects.order_by("pk").values()),
     )
 
 
@@ -41,6 +42,12 @@ def test_demo_catalog_is_idempotent_and_has_what_others_need():
     assert course_lookup("CA10003", on=today).reason == "expired"
     statuses = set(Course.objects.values_list("status", flat=True))
     assert {"approved", "pending", "rejected", "retired"} <= statuses
+
+    # CA23456 (left unlogged by the tracker demo) is also NASM's, by its contact hours.
+    nasm = course_lookup("nasm-ca23456", on=datetime.date(2026, 6, 1))
+    assert nasm.ok and nasm.course.number == "CA23456"
+    assert nasm.approval.certifier.code == "nasm" and nasm.approval.credit is None
+    assert nasm.course.contact_hours == Decimal("3")
 
     staff = accounts_demo.demo_user("provider_staff")
     assert staff.provider is not None

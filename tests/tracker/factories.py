@@ -1,3 +1,5 @@
+"""Tracker factories. Rules come from the seed (`tracker.seed`), never copied here."""
+
 import datetime
 from decimal import Decimal
 
@@ -6,39 +8,37 @@ from dateutil.relativedelta import relativedelta
 from factory.django import DjangoModelFactory
 
 from tests.accounts.factories import ProfessionalFactory
+from tracker import rulebook, rules, seeding
+from tracker import seed as seeds
 from tracker.models import (
     Certification,
     Certifier,
     CprCard,
     CreditEntry,
     Cycle,
+    EntryCredit,
     Kind,
-    KindRule,
     Program,
 )
 
-# ACE's published values (DOMAIN.md, "Ways to earn CECs").
-ACE_KIND_RULES = {
-    Kind.APPROVED_COURSE: {},
-    Kind.CONFERENCE: {},
-    Kind.CPR_AED: {"per_unit": Decimal("0.2")},
-    Kind.COLLEGE: {
-        "per_unit": Decimal("1.0"),
-        "entry_cap": Decimal("2.0"),
-        "prep_course_cap": Decimal("0.5"),
-        "min_grade": "C",
-    },
-    Kind.EXTRA_CERTIFICATION: {"meets_requirement": True},
-    Kind.PRESENTING: {"cycle_cap": Decimal("0.5")},
-    Kind.BROADENING: {"value": Decimal("0.5")},
-    Kind.PUBLISHING: {"value": Decimal("0.5")},
-    Kind.MENTORING: {"cycle_cap": Decimal("0.1")},
-    Kind.PETITION: {},
-}
+
+def seeded_certifier(code: str = "ace") -> Certifier:
+    """A certifier of the seed, as the migrations (or the post_migrate hook) wrote it; written
+    now if a test emptied the tables."""
+    found = Certifier.objects.filter(code=code).first()
+    if found is not None:
+        return found
+    return seeding.load_certifier(seeds.BY_CODE[code], models=seeding.current())
+
+
+def _ace_field(name):
+    return seeding.certifier_fields(seeds.ACE)[name]
 
 
 class CertifierFactory(DjangoModelFactory):
-    """An ACE-like certifier with ACE's kind rules (no data migration needed)."""
+    """A certifier shaped like ACE: ACE's seeded unit, cycle and rule sets under a new code
+    (`code="ace"` gets the seeded ACE itself). Keyword arguments override the row's fields;
+    `rule_sets=[...]` (seed-format dicts) replaces ACE's rules."""
 
     class Meta:
         model = Certifier
@@ -47,20 +47,24 @@ class CertifierFactory(DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Certifier {n}")
     code = factory.Sequence(lambda n: f"cert{n}")
-    credit_unit = "CEC"
-    contact_hours_per_unit = Decimal("10")
-    cycle_months = 24
-    cycle_anchor = Certifier.Anchor.EARNED
-    credits_required = Decimal("2.0")
-    cpr_required = True
-    grace_months = 6
+    unit_singular = _ace_field("unit_singular")
+    unit_plural = _ace_field("unit_plural")
+    contact_hours_per_unit = _ace_field("contact_hours_per_unit")
+    cycle_kind = _ace_field("cycle_kind")
+    cycle_months = _ace_field("cycle_months")
+    cycle_end = _ace_field("cycle_end")
+    at_risk_days = _ace_field("at_risk_days")
+    course_number_pattern = _ace_field("course_number_pattern")
+    course_number_example = _ace_field("course_number_example")
+    # One certifier numbers the catalog (the seeded ACE).
+    assigns_catalog_numbers = False
 
     @factory.post_generation
-    def kind_rules(obj, create, extracted, **kwargs):
-        if not create:
+    def rule_sets(obj, create, extracted, **kwargs):
+        if not create or obj.rule_sets.exists():
             return
-        for kind, values in (extracted or ACE_KIND_RULES).items():
-            KindRule.objects.get_or_create(certifier=obj, kind=kind, defaults=values)
+        for data in seeds.ACE["rule_sets"] if extracted is None else extracted:
+            seeding.write_rule_set(obj, data, models=seeding.current())
 
 
 class ProgramFactory(DjangoModelFactory):
@@ -72,12 +76,12 @@ class ProgramFactory(DjangoModelFactory):
 
 
 def first_cycle_end(earned_on, months=24):
-    """The last day of the month the certification was earned, `months` on."""
+    """The last day of the month the certification was earned, `months` on (ACE)."""
     return earned_on + relativedelta(months=months, day=31)
 
 
 class CertificationFactory(DjangoModelFactory):
-    """A certification with its first cycle (earned-date anchored)."""
+    """A certification with its first cycle, where the certifier's rules put it."""
 
     class Meta:
         model = Certification
@@ -91,14 +95,10 @@ class CertificationFactory(DjangoModelFactory):
     @factory.post_generation
     def first_cycle(obj, create, extracted, **kwargs):
         if create and extracted is not False:
-            certifier = obj.program.certifier
+            certifier = rulebook.certifier_data(obj.program.certifier)
+            cycle = rules.first_cycle(certifier, obj.earned_on)
             Cycle.objects.get_or_create(
-                certification=obj,
-                starts_on=obj.earned_on,
-                defaults={
-                    "ends_on": first_cycle_end(obj.earned_on, certifier.cycle_months),
-                    "credits_required": certifier.credits_required,
-                },
+                certification=obj, starts_on=cycle.starts_on, defaults={"ends_on": cycle.ends_on}
             )
 
 
@@ -111,12 +111,37 @@ class CprCardFactory(DjangoModelFactory):
     expires_on = factory.LazyAttribute(lambda o: o.issued_on + relativedelta(years=2))
 
 
+def _category(certifier: Certifier, kind: str, day: datetime.date) -> str:
+    rule = rulebook.certifier_data(certifier).rules_on(day).activity(kind)
+    return rule.category if rule is not None else kind
+
+
 class CreditEntryFactory(DjangoModelFactory):
+    """A ledger entry with its claim: the whole credit toward the entry's certifier (none
+    given: the seeded ACE), in the category of that certifier's rule for the kind.
+
+    `claims=[(certifier, category, credit), …]` posts those claims instead; `claims=[]` none.
+    """
+
     class Meta:
         model = CreditEntry
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(ProfessionalFactory)
     kind = Kind.APPROVED_COURSE
     course = factory.SubFactory("tests.catalog.factories.CourseFactory")
     completion_date = factory.LazyFunction(lambda: datetime.date.today() - relativedelta(days=30))
     credit = factory.LazyAttribute(lambda o: o.course.cec_value if o.course else Decimal("0.5"))
+
+    @factory.post_generation
+    def claims(obj, create, extracted, **kwargs):
+        if not create:
+            return
+        if extracted is None:
+            certifier = obj.certifier or seeded_certifier("ace")
+            category = _category(certifier, obj.kind, obj.completion_date)
+            extracted = [(certifier, category, obj.credit)]
+        for certifier, category, credit in extracted:
+            EntryCredit.objects.create(
+                entry=obj, certifier=certifier, category=category, credit=credit
+            )

@@ -2,10 +2,11 @@ from decimal import Decimal
 
 import pytest
 
+from petitions.assessment import assess_request, grade_meets, kind_for
 from petitions.models import Petition
-from petitions.rules import assess_request, cap_for, grade_meets, kind_for
 from tests.petitions.helpers import recent, submit
-from tracker.models import Kind, KindRule
+from tracker import rulebook, rules
+from tracker.models import ActivityRule, Kind
 
 pytestmark = pytest.mark.django_db
 
@@ -33,15 +34,19 @@ def test_kinds():
     assert kind_for("conference") == Kind.PETITION
 
 
+def cap(certifier, kind, *, prep=False):
+    data = rulebook.certifier_data(certifier)
+    return rules.petition_limit(data, kind, recent(), is_prep_course=prep)
+
+
 def test_caps_come_from_the_rule(certifier):
-    college = KindRule.objects.get(certifier=certifier, kind=Kind.COLLEGE)
-    assert cap_for(college, petition_type="college", is_prep_course=False) == Decimal("2.0")
-    assert cap_for(college, petition_type="college", is_prep_course=True) == Decimal("0.5")
-    college.entry_cap = Decimal("3.0")
-    college.save()
-    assert cap_for(college, petition_type="college", is_prep_course=False) == Decimal("3.0")
-    petition = KindRule.objects.get(certifier=certifier, kind=Kind.PETITION)
-    assert cap_for(petition, petition_type="live_workshop", is_prep_course=False) is None
+    assert cap(certifier, Kind.COLLEGE) == Decimal("2.0")
+    assert cap(certifier, Kind.COLLEGE, prep=True) == Decimal("0.5")
+    ActivityRule.objects.filter(rule_set__certifier=certifier, kind=Kind.COLLEGE).update(
+        entry_cap=Decimal("3.0")
+    )
+    assert cap(certifier, Kind.COLLEGE) == Decimal("3.0")
+    assert cap(certifier, Kind.PETITION) is None
 
 
 def test_assessment_names_cycles_and_suggestion(professional, certification):
@@ -72,7 +77,7 @@ def test_shared_credit_lists_every_current_cycle(professional, certification):
 
 
 def test_a_kind_the_certifier_does_not_allow(professional, certifier):
-    KindRule.objects.filter(certifier=certifier, kind=Kind.BROADENING).update(allowed=False)
+    ActivityRule.objects.filter(rule_set__certifier=certifier, kind=Kind.BROADENING).delete()
     result = assess_request(user=professional, petition_type="ncca", completion_date=recent())
     assert "type" in result.errors
 
