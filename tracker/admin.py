@@ -692,3 +692,54 @@ class CycleAdmin(admin.ModelAdmin):
     list_filter = ["certification__program__certifier"]
     search_fields = ["certification__user__email"]
     raw_id_fields = ["certification"]
+
+
+class ReadOnlyRuleRowAdmin(admin.ModelAdmin):
+    """Categories, activities and pro-rating rows are edited on their rule set's page, where
+    the whole set is checked before anything is saved; here they are listed, read-only."""
+
+    list_select_related = ["rule_set__certifier"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Category)
+class CategoryAdmin(ReadOnlyRuleRowAdmin):
+    list_display = ["code", "name", "rule_set", "cycle_cap", "year_cap", "min_share"]
+    list_filter = ["rule_set__certifier"]
+
+
+@admin.register(ActivityRule)
+class ActivityRuleAdmin(ReadOnlyRuleRowAdmin):
+    list_display = ["kind", "category", "rule_set", "value", "per_unit", "entry_cap"]
+    list_filter = ["rule_set__certifier", "kind"]
+
+
+@admin.register(ProrationBand)
+class ProrationBandAdmin(ReadOnlyRuleRowAdmin):
+    list_display = ["rule_set", "from_month", "to_month", "credits_required"]
+
+
+@admin.register(EntryCredit)
+class EntryCreditAdmin(admin.ModelAdmin):
+    """Posted by the rules when an entry is added or changed; never edited by hand."""
+
+    list_display = ["entry", "certifier", "category", "credit"]
+    list_filter = ["certifier"]
+    list_select_related = ["entry", "certifier"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -35,7 +35,7 @@ def test_kinds():
 
 
 def cap(certifier, kind, *, prep=False):
-    data = rulebook.certifier_data(certifier)
+    data = rulebook.certifiers_data({certifier.pk})[certifier.pk]
     return rules.petition_limit(data, kind, recent(), is_prep_course=prep)
 
 

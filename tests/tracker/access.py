@@ -53,6 +53,12 @@ ROUTES = [
     Route("tracker:entry-delete", owner_only(), kwargs=lambda w: {"pk": w.entry.pk}),
     Route("tracker:entry-certificate", owner_and_reviewers(), kwargs=lambda w: {"pk": w.entry.pk}),
     Route("tracker:transcript", owner_and_reviewers(), kwargs=lambda w: {"pk": w.cycle.pk}),
+    Route("tracker:still-counts", owner_only(), kwargs=lambda w: {"pk": w.certification.pk}),
+    Route(
+        "tracker:cycle-record-renewal",
+        owner_only(),
+        kwargs=lambda w: {"pk": w.certification.pk},
+    ),
     Route(
         "tracker:cycle-renew", signed_in(NOT_ALLOWED), kwargs=lambda w: {"pk": w.certification.pk}
     ),

@@ -138,9 +138,15 @@ class CreditEntryFactory(DjangoModelFactory):
         if not create:
             return
         if extracted is None:
-            certifier = obj.certifier or seeded_certifier("ace")
-            category = _category(certifier, obj.kind, obj.completion_date)
-            extracted = [(certifier, category, obj.credit)]
+            if obj.certifier is not None:
+                certifiers = [obj.certifier]
+            else:
+                # Every certifier the owner holds (as a course approved by each), else ACE.
+                held = Certifier.objects.filter(programs__holders__user=obj.user).distinct()
+                certifiers = list(held) or [seeded_certifier("ace")]
+            extracted = [
+                (c, _category(c, obj.kind, obj.completion_date), obj.credit) for c in certifiers
+            ]
         for certifier, category, credit in extracted:
             EntryCredit.objects.create(
                 entry=obj, certifier=certifier, category=category, credit=credit

@@ -127,7 +127,7 @@ def test_add_cecs_with_htmx_refreshes_list_and_progress(holder_client, holder, t
     html = response.content.decode()
     assert response.status_code == 200
     assert 'id="my-cecs"' in html and "<html" not in html
-    assert "Added 0.3 for CA23456" in html
+    assert "Added CA23456 on" in html and "+0.3 CEC to ACE CPT" in html
     assert "CA23456" in html
     assert 'data-width="15%"' in html
     entry = CreditEntry.objects.get(user=holder)
@@ -204,7 +204,7 @@ def test_the_same_course_twice_in_a_cycle_is_refused(holder_client, holder, toda
     add_post(holder_client, "CA23456", us(today - datetime.timedelta(days=20)))
     response = add_post(holder_client, "CA23456", us(today), htmx=True)
     html = response.content.decode()
-    assert "already logged on" in html and "counts once per cycle" in html
+    assert "Already logged on" in html and "counts once per cycle" in html
     assert CreditEntry.objects.filter(user=holder).count() == 1
 
 

@@ -182,6 +182,7 @@ __all__ = [
     "petition_cap_message",
     "petition_kind",
     "petition_limit",
+    "renewed_cycle_holding",
     "problems",
     "refusal_lines",
     "repeat_conflicts",
