@@ -488,7 +488,10 @@ def cycle_record_renewal(request, pk):
 def still_counts(request, pk):
     """What can still count: approved courses that would add credit to this certification's
     current cycle, ordered by what they would add."""
-    certification = get_object_or_404(Certification.objects.filter(user=request.user), pk=pk)
+    certification = get_object_or_404(
+        Certification.objects.filter(user=request.user).select_related("program__certifier"),
+        pk=pk,
+    )
     view = selectors.snapshot(request.user)
     result = next(
         (r for r in view.results if r.certification.id == certification.pk and r.is_current),

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from tests.accounts.factories import ProfessionalFactory
 from tests.catalog.factories import ConferenceFactory, SessionFactory
 from tests.tracker.factories import CprCardFactory
-from tracker import seed, services
+from tracker import seeding, services
 from tracker.models import CreditEntry, Program
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_tick_sessions_the_total_is_their_sum(page, login):
     today = timezone.localdate()
-    seed.ensure_ace()  # transactional tests empty the tables the migration seeded
+    seeding.ensure_seeded()  # transactional tests empty the tables the migration seeded
     pro = ProfessionalFactory()
     program = Program.objects.get(certifier__code="ace", abbreviation="CPT")
     services.certification_add(

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from tests.accounts.factories import ProfessionalFactory
 from tests.catalog.factories import CourseFactory
 from tests.tracker.factories import CprCardFactory
-from tracker import seed, services
+from tracker import seeding, services
 from tracker.models import CreditEntry, Program
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,7 +30,7 @@ def bar_width(page, certification):
 
 def test_type_a_number_the_cecs_fill_in_add_and_progress_moves(page, login):
     today = timezone.localdate()
-    seed.ensure_ace()  # transactional tests empty the tables the migration seeded
+    seeding.ensure_seeded()  # transactional tests empty the tables the migration seeded
     pro = ProfessionalFactory()
     programs = {p.abbreviation: p for p in Program.objects.filter(certifier__code="ace")}
     # Two certifications whose cycles hold the completion date, one whose cycle does not.
@@ -63,7 +63,8 @@ def test_type_a_number_the_cecs_fill_in_add_and_progress_moves(page, login):
     row = page.locator(".ledger-row", has_text="CA23456")
     expect(row).to_be_visible()
     expect(row).to_contain_text(completed.strftime("%m/%d/%Y"))
-    expect(page.locator("#notice")).to_contain_text("Added 0.3 for CA23456")
+    expect(page.locator("#notice")).to_contain_text("Added CA23456 on")
+    expect(page.locator("#notice")).to_contain_text("+0.3 CEC to ACE CPT and ACE GFI")
     expect(page.locator(f"#certification-{cpt.pk} .progress-total")).to_have_text(
         str(before[cpt.pk] + Decimal("0.3"))
     )
@@ -92,7 +93,7 @@ def test_a_bad_number_shows_the_catalog_message_and_a_petition_link(page, login)
 
 def test_a_pasted_number_fills_in_the_cecs_and_the_page_logs_no_error(page, login):
     """Pasting (or the browser filling in) types no key: the CECs must fill in all the same."""
-    seed.ensure_ace()
+    seeding.ensure_seeded()
     pro = ProfessionalFactory()
     services.certification_add(
         user=pro,
@@ -118,7 +119,7 @@ def test_a_pasted_number_fills_in_the_cecs_and_the_page_logs_no_error(page, logi
 
 def test_on_a_phone_the_page_does_not_scroll_sideways(page, login):
     """The ledger table scrolls inside its box; the page itself fits a phone's width."""
-    seed.ensure_ace()
+    seeding.ensure_seeded()
     pro = ProfessionalFactory()
     services.certification_add(
         user=pro,
