@@ -104,7 +104,14 @@ ACE = {
             "unverified": "",
             "categories": [
                 category("courses", "ACE-approved courses and conferences", source="ACE CEC FAQ"),
-                category("cpr_aed", "CPR/AED renewal", source=ACE_BLOG),
+                # One card per cycle (0.4 at most): the reference's suggested default.
+                category(
+                    "cpr_aed",
+                    "CPR/AED renewal",
+                    cycle_cap=D("0.4"),
+                    source=ACE_BLOG,
+                    unverified="Per-cycle cap on CPR/AED credit (one card per cycle).",
+                ),  # fmt: skip
                 category("college", "College courses", source=ACE_BLOG + "; Petition FAQ"),
                 category("extra", "Extra ACE certification", source=ACE_BLOG),
                 category("broadening", "Other NCCA-accredited certification", source=ACE_BLOG),

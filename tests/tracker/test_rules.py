@@ -59,7 +59,7 @@ def test_first_cycle_ends_on_the_last_day_of_the_month_two_years_on(earned, star
     assert (first.starts_on, first.ends_on) == (day(start), day(end))
     assert rules.requirement(ace(), day(earned), first) == (
         D("2.0"),
-        {"presenting": D("0.5"), "mentoring": D("0.1")},
+        {"cpr_aed": D("0.4"), "presenting": D("0.5"), "mentoring": D("0.1")},
     )
 
 
@@ -797,7 +797,7 @@ def test_activity_help():
         "(a prep course at most 0.5 CEC)."
     )
     assert rules.activity_help(ace(), rule_set, "cpr_aed") == (
-        "CPR/AED renewal: 0.2 CEC per year of the card, at most 0.4 CEC."
+        "CPR/AED renewal: 0.2 CEC per year of the card, at most 0.4 CEC per cycle."
     )
     assert rules.activity_help(ace(), rule_set, "live_event") == (
         "Other course or live event does not count toward ACE renewal."

@@ -17,6 +17,7 @@ from tests.tracker.rules_builders import (
     NASM,
     NSCA,
     D,
+    ace_entry,
     card,
     cert,
     certifier,
@@ -113,6 +114,18 @@ def test_ace_grace_and_lapsed(today, status):
     result = only(evaluate([c], [], today=today))
     assert result.grace_ends_on == day("2026-10-31")
     assert result.status == status
+
+
+def test_ace_two_cards_in_one_cycle_earn_one_cards_credit():
+    # 0.2 for a one-year card, 0.4 for a two-year card (blog 2013); one card per cycle is the
+    # reference's suggested default (CERTIFIERS.md §1, "Per-cycle cap on CPR credit").
+    c = cert(1, 10, "2025-01-10")
+    first = ace_entry("2025-02-01", "0.4", kind="cpr_aed", cpr_card_id=1)
+    second = ace_entry("2026-01-15", "0.4", kind="cpr_aed", cpr_card_id=2)
+    result = only(evaluate([c], [first, second], today="2026-02-01"))
+    assert result.category_totals["cpr_aed"] == D("0.4")
+    assert result.total == D("0.4")
+    assert "per cycle" in result.not_counted[0].reason
 
 
 # --- NASM: CERTIFIERS.md §2 -------------------------------------------------------------------

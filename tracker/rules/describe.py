@@ -133,12 +133,14 @@ def _limits(rule_set: RuleSet, rule: ActivityRule, unit: Unit) -> list[str]:
     parts = []
     prep = rule.prep_course_cap
     prep_text = f"a prep course at most {amount(prep, unit)}" if prep is not None else ""
-    if rule.entry_cap is not None:
+    category = rule_set.category(rule.category)
+    # One activity's cap equal to the category's per-cycle cap: said once, per cycle.
+    same = category is not None and rule.entry_cap == category.cycle_cap
+    if rule.entry_cap is not None and not same:
         text = f"at most {amount(rule.entry_cap, unit)}"
         parts.append(f"{text} ({prep_text})" if prep_text else text)
     elif prep_text:
         parts.append(prep_text)
-    category = rule_set.category(rule.category)
     if category is None:
         return parts
     shared = any(

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from .credit import credit_from_hours, grade_at_least, to_tenths
 from .data import BROADENING, COLLEGE, KIND_LABELS, PETITION, Certifier
+from .describe import amount
 
 
 def _limits(certifier: Certifier, kind: str, day: datetime.date) -> list[tuple[Decimal, str]]:
@@ -37,8 +38,8 @@ def stated_limit_message(certifier: Certifier, kind: str, day: datetime.date) ->
     if not limits:
         return ""
     value, per = min(limits, key=lambda item: item[0])
-    unit = certifier.unit.singular if 0 < value <= 1 else certifier.unit.plural
-    return f"{KIND_LABELS[kind]} counts at most {value} {unit} {per} at {certifier.code}."
+    most = amount(value, certifier.unit)
+    return f"{KIND_LABELS[kind]} counts at most {most} {per} at {certifier.code}."
 
 
 def petition_kind(petition_type: str) -> str:
@@ -103,8 +104,7 @@ def petition_cap_message(
         what = "another NCCA-accredited certification"
     else:
         what = "one petition of this type"
-    unit = certifier.unit.singular if 0 < limit <= 1 else certifier.unit.plural
-    return f"At most {limit} {unit} may be awarded for {what} at {certifier.code}."
+    return f"At most {amount(limit, certifier.unit)} may be awarded for {what} at {certifier.code}."
 
 
 def renewed_cycle_holding(entry, certifications, day: datetime.date):
