@@ -12,31 +12,26 @@ from tracker.models import Certifier
 
 from .models import Course, Session
 
-# ACE's 0.1 CEC = 1 contact hour, when no certifier says it assigns this portal's numbers.
-DEFAULT_HOURS_PER_UNIT = Decimal("10")
-HOURS = Decimal("0.01")
-
 
 def home_certifier() -> Certifier | None:
     """The certifier whose course numbers this portal's reviewers assign (ACE)."""
     return Certifier.objects.filter(assigns_catalog_numbers=True).first()
 
 
-def home_hours_per_unit() -> Decimal:
-    """Contact hours in one of the home certifier's units (ACE: 10)."""
-    hours = (
+def home_hours_per_unit() -> Decimal | None:
+    """Contact hours in one of the home certifier's units (ACE: 10); None without one."""
+    return (
         Certifier.objects.filter(assigns_catalog_numbers=True)
         .values_list("contact_hours_per_unit", flat=True)
         .first()
     )
-    return hours or DEFAULT_HOURS_PER_UNIT
 
 
-def hours_from_cec(cec_value: Decimal | None, hours_per_unit: Decimal) -> Decimal | None:
+def hours_from_cec(cec_value: Decimal | None, hours_per_unit: Decimal | None) -> Decimal | None:
     """A CEC value as contact hours: 0.3 CEC at 10 hours per CEC is 3.00 hours."""
-    if cec_value is None:
+    if cec_value is None or hours_per_unit is None:
         return None
-    return (Decimal(cec_value) * hours_per_unit).quantize(HOURS)
+    return rules.hours_from_credit(cec_value, hours_per_unit)
 
 
 def _home_certifier_id(course: Course) -> int | None:

@@ -14,6 +14,7 @@ from .credit import (
     claims_for,
     credit_from_hours,
     grade_at_least,
+    hours_from_credit,
     repeat_conflicts,
     to_tenths,
 )
@@ -172,6 +173,7 @@ __all__ = [
     "freeze",
     "grace_end",
     "grade_at_least",
+    "hours_from_credit",
     "join_names",
     "locking_cycle",
     "month_end",

@@ -52,6 +52,11 @@ def credit_from_hours(unit: Unit, hours: Decimal) -> Decimal:
     return to_tenths(Decimal(hours) / unit.hours_per_unit)
 
 
+def hours_from_credit(credit: Decimal, hours_per_unit: Decimal) -> Decimal:
+    """Credit back into contact hours, to the hundredth: 0.3 CEC at 10 hours per CEC is 3.00."""
+    return (Decimal(credit) * Decimal(hours_per_unit)).quantize(Decimal("0.01"))
+
+
 def _cap(value: Decimal, *limits: Decimal | None) -> Decimal:
     for limit in limits:
         if limit is not None:
