@@ -647,15 +647,8 @@ class CprCardAdmin(admin.ModelAdmin):
     raw_id_fields = ["user"]
 
 
-class EntryCreditInline(admin.TabularInline):
-    """The credit an entry gives each certifier: posted by the rules, never edited by hand."""
-
-    model = EntryCredit
-    extra = 0
-    can_delete = False
-    fields = ["certifier", "category", "credit"]
-    readonly_fields = fields
-    verbose_name_plural = "credit toward each certifier (posted by the rules)"
+class ReadOnly:
+    """Shown in the admin, changed only elsewhere (the rules, or the rule set's page)."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -665,6 +658,17 @@ class EntryCreditInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class EntryCreditInline(ReadOnly, admin.TabularInline):
+    """The credit an entry gives each certifier: posted by the rules, never edited by hand."""
+
+    model = EntryCredit
+    extra = 0
+    can_delete = False
+    fields = ["certifier", "category", "credit"]
+    readonly_fields = fields
+    verbose_name_plural = "credit toward each certifier (posted by the rules)"
 
 
 @admin.register(CreditEntry)
@@ -694,20 +698,11 @@ class CycleAdmin(admin.ModelAdmin):
     raw_id_fields = ["certification"]
 
 
-class ReadOnlyRuleRowAdmin(admin.ModelAdmin):
+class ReadOnlyRuleRowAdmin(ReadOnly, admin.ModelAdmin):
     """Categories, activities and pro-rating rows are edited on their rule set's page, where
     the whole set is checked before anything is saved; here they are listed, read-only."""
 
     list_select_related = ["rule_set__certifier"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Category)
@@ -728,18 +723,9 @@ class ProrationBandAdmin(ReadOnlyRuleRowAdmin):
 
 
 @admin.register(EntryCredit)
-class EntryCreditAdmin(admin.ModelAdmin):
+class EntryCreditAdmin(ReadOnly, admin.ModelAdmin):
     """Posted by the rules when an entry is added or changed; never edited by hand."""
 
     list_display = ["entry", "certifier", "category", "credit"]
     list_filter = ["certifier"]
     list_select_related = ["entry", "certifier"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -24,30 +24,45 @@ def _token(name: str) -> uuid.UUID:
     return uuid.uuid5(NAMESPACE, f"demo-entry:{name}")
 
 
+def _hold(user, today, held):
+    """Certifications (certifier code, program name, months since earned, number), once."""
+    for code, name, months_ago, number in held:
+        program = Program.objects.filter(certifier__code=code, name=name).first()
+        if program and not Certification.objects.filter(user=user, program=program).exists():
+            services.certification_add(
+                user=user,
+                program=program,
+                earned_on=today - relativedelta(months=months_ago, day=12),
+                number=number,
+            )
+
+
+def _card(user, today, months_ago, provider_name) -> CprCard:
+    """The user's newest CPR/AED card, or a two-year card issued `months_ago`."""
+    card = CprCard.objects.filter(user=user).order_by("-expires_on").first()
+    if card is None:
+        issued = today - relativedelta(months=months_ago)
+        card = services.cpr_card_add(
+            user=user,
+            issued_on=issued,
+            expires_on=issued + relativedelta(years=2),
+            provider_name=provider_name,
+        )
+    return card
+
+
 def load_dual(today: datetime.date):
     """dual@example.com: ACE CPT and NASM CPT, a CPR/AED card and one course both approved."""
     dual = demo_user("ace_nasm_pro")
-    for code, name, months_ago, number in [
-        ("ace", "Certified Personal Trainer", 9, "ACE-CPT-555120"),
-        ("nasm", "Certified Personal Trainer", 14, "NASM-CPT-88231"),
-    ]:
-        program = Program.objects.filter(certifier__code=code, name=name).first()
-        if program and not Certification.objects.filter(user=dual, program=program).exists():
-            services.certification_add(
-                user=dual,
-                program=program,
-                earned_on=today - relativedelta(months=months_ago, day=3),
-                number=number,
-            )
-    card = CprCard.objects.filter(user=dual).order_by("-expires_on").first()
-    if card is None:
-        issued = today - relativedelta(months=2)
-        card = services.cpr_card_add(
-            user=dual,
-            issued_on=issued,
-            expires_on=issued + relativedelta(years=2),
-            provider_name="American Heart Association",
-        )
+    _hold(
+        dual,
+        today,
+        [
+            ("ace", "Certified Personal Trainer", 9, "ACE-CPT-555120"),
+            ("nasm", "Certified Personal Trainer", 14, "NASM-CPT-88231"),
+        ],
+    )
+    card = _card(dual, today, 2, "American Heart Association")
     services.credit_add(
         user=dual,
         kind=Kind.CPR_AED,
@@ -73,30 +88,16 @@ def load():
     seeding.ensure_seeded()
     load_dual(today)
     pro = demo_user("professional")
-    programs = {p.name: p for p in Program.objects.filter(certifier__code="ace")}
-
     # Different earned dates: CPT's cycle is in its second year, GFI's in its first.
-    for name, months_ago, number in [
-        ("Certified Personal Trainer", 15, "ACE-CPT-204815"),
-        ("Group Fitness Instructor", 7, "ACE-GFI-311907"),
-    ]:
-        program = programs.get(name)
-        if program and not Certification.objects.filter(user=pro, program=program).exists():
-            services.certification_add(
-                user=pro,
-                program=program,
-                earned_on=today - relativedelta(months=months_ago, day=12),
-                number=number,
-            )
-
-    card = CprCard.objects.filter(user=pro).order_by("-expires_on").first()
-    if card is None:
-        card = services.cpr_card_add(
-            user=pro,
-            issued_on=today - relativedelta(months=4),
-            expires_on=today - relativedelta(months=4) + relativedelta(years=2),
-            provider_name="American Red Cross",
-        )
+    _hold(
+        pro,
+        today,
+        [
+            ("ace", "Certified Personal Trainer", 15, "ACE-CPT-204815"),
+            ("ace", "Group Fitness Instructor", 7, "ACE-GFI-311907"),
+        ],
+    )
+    card = _card(pro, today, 4, "American Red Cross")
 
     def add(name, **kwargs):
         services.credit_add(user=pro, submission_token=_token(name), actor=pro, **kwargs)
