@@ -158,3 +158,18 @@ def test_default_date_is_today():
         approved_on=datetime.date(1999, 1, 1),
     )
     assert course_lookup("CA10007").reason == "expired"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["CA23456", "CEP123456", "CL00001", "CX12345", "CA1234", "CA1234567", "CEP12", "cp12345"],
+)
+def test_the_catalogs_number_syntax_is_the_home_certifiers_data(text):
+    """The numbers this portal assigns follow the home certifier's (ACE's) pattern as data."""
+    import re
+
+    from catalog.numbers import NUMBER_RE
+    from tracker.models import Certifier
+
+    home = Certifier.objects.get(assigns_catalog_numbers=True)
+    assert bool(re.fullmatch(home.course_number_pattern, text)) == bool(NUMBER_RE.fullmatch(text))
