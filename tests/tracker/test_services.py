@@ -666,3 +666,26 @@ def test_an_entry_keeps_its_course_when_the_course_is_retired_later(cpt_holder):
     )
     entry.refresh_from_db()
     assert entry.note == "Certificate in my files"
+
+
+def test_a_renewed_cycle_keeps_its_total_when_the_rules_change_later(cpt_holder):
+    """Changing ACE's presenting cap must not move an already renewed cycle's total."""
+    add(cpt_holder, kind=Kind.COLLEGE, title="Anatomy", credit_hours=D("2"), grade="B",
+        completion_date=day("2026-01-10"))  # fmt: skip
+    add(cpt_holder, kind=Kind.PRESENTING, title="Talk", credit=D("0.5"),
+        completion_date=day("2026-01-12"))  # fmt: skip
+    cert = cpt_holder.certifications.get()
+    services.cycle_renew(certification=cert, on=day("2026-05-01"))
+    add(cpt_holder, kind=Kind.PRESENTING, title="New talk", credit=D("0.5"),
+        completion_date=day("2027-05-01"), today=day("2027-06-01"))  # fmt: skip
+    from tracker.models import Category
+
+    Category.objects.filter(rule_set__certifier__code="ace", code="presenting").update(
+        cycle_cap=D("0.1")
+    )
+    view = selectors.snapshot(cpt_holder, today=day("2027-06-01"))
+    past = next(r for r in view.results if not r.is_current)
+    now = next(r for r in view.results if r.is_current)
+    assert past.total == D("2.5")  # as renewed: 2.0 college + 0.5 presenting
+    assert past.status == Status.RENEWED
+    assert now.total == D("0.1")  # the open cycle follows the rules as they are
