@@ -65,7 +65,11 @@ NUMBERED = [
 
 # Other certifiers' approvals: course number, certifier code, their number, credit (None: the
 # rules convert the contact hours). CA23456 is the one the tracker demo leaves unlogged.
-APPROVALS = [("CA23456", "nasm", "NASM-CA23456", None)]
+APPROVALS = [
+    ("CA23456", "nasm", "NASM-CA23456", None),
+    # Not logged by anyone in the demo: "What can still count" toward NASM lists it.
+    ("CL20002", "nasm", "NASM-CL20002", Decimal("0.7")),
+]
 
 SUMMIT_SESSIONS = [
     ("S1", "Opening keynote: the science of habit", "0.2"),
