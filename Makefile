@@ -17,11 +17,12 @@ $(VENV)/.installed: $(PY) pyproject.toml
 
 venv: $(VENV)/.installed
 
-## Set up, migrate SQLite, load the demo data, print the logins, serve on 127.0.0.1:8000.
+## Set up, migrate SQLite, load the demo data, print the logins, then run together (Ctrl-C
+## stops all three): the web server on 127.0.0.1:8000, the task worker and the periodic jobs.
 run: venv
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(VENV)/bin/honcho start -f Procfile.dev
 
 ## Set up and run the whole suite: lint, checks, SQLite, PostgreSQL, browser tests.
 test: venv

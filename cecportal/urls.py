@@ -12,6 +12,7 @@ urlpatterns = [
     path("catalog/", include("catalog.urls")),
     path("my/", include("tracker.urls")),
     path("petitions/", include("petitions.urls")),
+    path("notices/", include("notices.urls")),
     path("admin/", admin.site.urls),
 ]
 

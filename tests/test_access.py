@@ -15,7 +15,7 @@ from tests.accounts.factories import (
     ReviewerFactory,
 )
 
-APPS = ["accounts", "catalog", "tracker", "petitions"]
+APPS = ["accounts", "catalog", "tracker", "petitions", "notices"]
 
 
 def _tables():

@@ -44,10 +44,12 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "django_tasks_db",
     "accounts",
     "catalog",
     "tracker",
     "petitions",
+    "notices",
 ]
 
 MIDDLEWARE = [
@@ -198,6 +200,25 @@ def mailers_from_env(default_backend):
 
 
 MAILERS = mailers_from_env("django.core.mail.backends.console.EmailBackend")
+
+# Links in emails and calendar feeds point here.
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+
+# --- Background work ------------------------------------------------------------------------
+# Django's task framework. The queue lives in the project's own database by default (a worker
+# process, `manage.py db_worker`, runs the tasks); TASKS_BACKEND names another backend class
+# where a deployment outgrows one machine.
+TASKS = {
+    "default": {
+        "BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# Run by `manage.py tick` (every minute under `make run`; from cron or its own process in a
+# deployment). Each takes `now=` and is safe to run again.
+PERIODIC_JOBS = [
+    "notices.services.retry_due",
+]
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_CSP = {
