@@ -30,6 +30,17 @@ step "Django checks"
 "$PY" manage.py check --fail-level WARNING
 "$PY" manage.py makemigrations --check --dry-run
 
+redis_reachable() {
+  "$PY" -c "import redis,sys; redis.Redis.from_url(sys.argv[1], socket_connect_timeout=2).ping()" \
+    "${REDIS_URL:-redis://127.0.0.1:6379/0}" >/dev/null 2>&1
+}
+if ! redis_reachable && [ "$CI" = "true" ]; then
+  step "Starting Redis (CI=true; the Redis task-queue test needs it)"
+  command -v redis-server >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }
+  redis-server --daemonize yes --port 6379 --save "" >/dev/null
+  for _ in $(seq 1 20); do redis_reachable && break; sleep 0.5; done
+fi
+
 step "Tests on SQLite"
 .venv/bin/pytest -m "not browser" -n 2 -q
 

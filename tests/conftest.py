@@ -126,6 +126,24 @@ def pytest_collection_modifyitems(config, items):
     # Browser tests are collected only with -m browser; concurrency tests need PostgreSQL.
     on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
     skip_pg = pytest.mark.skip(reason="needs PostgreSQL (TEST_DATABASE_URL)")
+    skip_redis = pytest.mark.skip(reason="needs Redis at REDIS_URL (CI starts it)")
+    redis_up = None
     for item in items:
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(skip_pg)
+        if "redis" in item.keywords:
+            redis_up = _redis_answers() if redis_up is None else redis_up
+            if not redis_up:
+                item.add_marker(skip_redis)
+
+
+def _redis_answers() -> bool:
+    if os.environ.get("CI") == "true":
+        return True  # CI starts Redis; a test that cannot reach it fails rather than skips
+    try:
+        import redis
+
+        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1).ping()
+    except Exception:
+        return False
+    return True

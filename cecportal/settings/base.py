@@ -205,15 +205,18 @@ MAILERS = mailers_from_env("django.core.mail.backends.console.EmailBackend")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 
 # --- Background work ------------------------------------------------------------------------
-# Django's task framework. The queue lives in the project's own database by default (a worker
-# process, `manage.py db_worker`, runs the tasks); TASKS_BACKEND names another backend class
-# where a deployment outgrows one machine.
-TASKS = {
-    "default": {
-        "BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default"],
-    }
-}
+# Django's task framework. TASKS_QUEUE=database (the default) keeps the queue in the project's
+# own database: nothing else to run. TASKS_QUEUE=redis puts it in Redis (REDIS_URL) for a
+# deployment with several worker machines (`pip install -e .[redis]`). Either way the worker
+# process is `manage.py worker`.
+TASKS_QUEUE = env("TASKS_QUEUE", "database")
+REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
+if TASKS_QUEUE == "redis":
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    INSTALLED_APPS += ["django_rq"]
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # Run by `manage.py tick` (every minute under `make run`; from cron or its own process in a
 # deployment). Each takes `now=` and is safe to run again.
 PERIODIC_JOBS = [
