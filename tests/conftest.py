@@ -5,7 +5,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from asgiref.local import Local
 from django.conf import settings
+from django.tasks import task_backends
 
 from tests.accounts.factories import (
     PASSWORD,
@@ -120,6 +122,26 @@ def login(page):
         return page
 
     return _login
+
+
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+def _reset_backends():
+    # Django builds each task backend once from settings.TASKS; a changed setting needs a reset.
+    task_backends._settings = None
+    task_backends.__dict__.pop("settings", None)
+    task_backends._connections = Local(task_backends.thread_critical)
+
+
+@pytest.fixture
+def database_queue(settings):
+    """Tasks go to the database queue, as in development and production, for a worker."""
+    settings.TASKS = DATABASE_QUEUE
+    _reset_backends()
+    yield
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    _reset_backends()
 
 
 def pytest_collection_modifyitems(config, items):

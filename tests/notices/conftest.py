@@ -1,25 +1,4 @@
 import pytest
-from asgiref.local import Local
-from django.tasks import task_backends
-
-DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-
-
-def _reset_backends():
-    # Django builds each task backend once from settings.TASKS; a changed setting needs a reset.
-    task_backends._settings = None
-    task_backends.__dict__.pop("settings", None)
-    task_backends._connections = Local(task_backends.thread_critical)
-
-
-@pytest.fixture
-def database_queue(settings):
-    """Tasks go to the database queue, as in development and production, for a worker."""
-    settings.TASKS = DATABASE_QUEUE
-    _reset_backends()
-    yield
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-    _reset_backends()
 
 
 @pytest.fixture

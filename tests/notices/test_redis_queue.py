@@ -6,7 +6,7 @@ from django.core import mail
 
 from notices import services
 from notices.models import Email
-from tests.notices.conftest import _reset_backends
+from tests.conftest import _reset_backends
 
 pytestmark = [pytest.mark.django_db, pytest.mark.redis]
 
