@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
 
+from notices.models import Preferences
+
 User = get_user_model()
 
 
@@ -63,3 +65,19 @@ class ProfileForm(forms.ModelForm):
         if _email_taken(email, exclude_pk=self.instance.pk):
             raise forms.ValidationError(TAKEN_MESSAGE, code="taken")
         return email
+
+
+class PreferencesForm(forms.ModelForm):
+    """What a person receives beyond the emails about their own actions (saved with the
+    profile; the row is created on the first save)."""
+
+    class Meta:
+        model = Preferences
+        fields = ["reminders", "digests"]
+        labels = {"reminders": "Deadline reminders", "digests": "Digests"}
+        help_texts = {
+            "reminders": "Emails 90, 30 and 7 days before a renewal deadline, when a grace "
+            "period starts and when it runs out, and before a CPR/AED card expires.",
+            "digests": "Reviewers: a weekly list of petitions past the decision target. "
+            "Provider staff: notice before a course approval expires.",
+        }

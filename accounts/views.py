@@ -9,7 +9,10 @@ from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.views.generic import UpdateView
 
-from .forms import EmailLoginForm, ProfileForm, SignUpForm
+from notices import calendar
+from notices.models import Preferences
+
+from .forms import EmailLoginForm, PreferencesForm, ProfileForm, SignUpForm
 from .roles import PROFESSIONAL, add_to_role
 
 
@@ -76,3 +79,30 @@ class ProfileView(SuccessMessageMixin, UpdateView):
 
     def get_object(self, queryset=None):
         return self.request.user
+
+    def get_preferences(self) -> Preferences:
+        """The person's preferences; unsaved defaults (everything on) until the first save."""
+        user = self.request.user
+        return Preferences.objects.filter(user=user).first() or Preferences(user=user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        preferences = kwargs.get("preferences_form")
+        if preferences is None:
+            preferences = context["preferences_form"] = PreferencesForm(
+                instance=self.get_preferences()
+            )
+        context["calendar_url"] = calendar.feed_url(preferences.instance.calendar_token)
+        return context
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = self.get_form()
+        preferences_form = PreferencesForm(request.POST, instance=self.get_preferences())
+        if form.is_valid() and preferences_form.is_valid():
+            with transaction.atomic():
+                preferences_form.save()
+                return self.form_valid(form)
+        return self.render_to_response(
+            self.get_context_data(form=form, preferences_form=preferences_form)
+        )

@@ -24,18 +24,25 @@ import codecs
 import csv
 import datetime
 import io
+import logging
+import os
 import re
+import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
 from . import selectors
-from .models import Course, Provider, Session
+from .models import Course, ImportBatch, ImportRow, Provider, Session
 from .numbers import InvalidCourseNumber, normalize_number
 
 REQUIRED = (
@@ -387,6 +394,44 @@ def _provider(raw: dict) -> tuple[str, str]:
     return name, email
 
 
+def _existing(numbers: Iterable[str]) -> dict[str, tuple[int, str]]:
+    """The catalog's courses with these numbers: number -> (pk, delivery format)."""
+    return {
+        number: (pk, fmt)
+        for number, pk, fmt in Course.objects.filter(number__in=list(numbers)).values_list(
+            "number", "pk", "delivery_format"
+        )
+    }
+
+
+def _kind_conflict(row: _Row, existing: dict) -> str:
+    """Why the row cannot write its number (it exists as the other kind of course), or ""."""
+    if not row.fields or row.number not in existing:
+        return ""
+    was_conference = existing[row.number][1] == Course.Format.CONFERENCE
+    is_conference = row.fields["delivery_format"] == Course.Format.CONFERENCE
+    if was_conference == is_conference:
+        return ""
+    return (
+        f"{row.number} exists as {'a conference' if was_conference else 'a single course'}; "
+        "it cannot change between conference and single course"
+    )
+
+
+def _outcome(row: _Row, existing: dict) -> RowResult:
+    """What an accepted row does to the catalog, in words."""
+    if not row.fields:
+        action, message = "session", f"adds session {row.session['code']} to {row.number}"
+    elif row.number in existing:
+        action, message = "update", f"updates {row.number}"
+    else:
+        action, message = "create", f"creates {row.number}"
+    if row.fields and row.session:
+        message += f" with session {row.session['code']}"
+    title = row.fields.get("title", "") if row.fields else row.session["title"]
+    return RowResult(row.line, row.number, action, message, title)
+
+
 # --- The import -----------------------------------------------------------------------------
 
 
@@ -489,13 +534,7 @@ class CourseImport:
             except InvalidCourseNumber:
                 number = ""
             candidates.append((line, raw, number))
-        numbers = {n for _, raw, n in candidates if raw is not None and n}
-        existing = {
-            number: (pk, fmt)
-            for number, pk, fmt in Course.objects.filter(number__in=numbers).values_list(
-                "number", "pk", "delivery_format"
-            )
-        }
+        existing = _existing({n for _, raw, n in candidates if raw is not None and n})
         results, accepted = [], []
         for line, raw, extra in candidates:
             if raw is None:
@@ -504,30 +543,14 @@ class CourseImport:
             shown = raw.get("number", "").strip()[:20]
             try:
                 row = self._check(line, raw)
-                if row.fields and row.number in existing:
-                    was_conference = existing[row.number][1] == Course.Format.CONFERENCE
-                    is_conference = row.fields["delivery_format"] == Course.Format.CONFERENCE
-                    if was_conference != is_conference:
-                        raise RowError(
-                            f"{row.number} exists as "
-                            f"{'a conference' if was_conference else 'a single course'}; "
-                            "it cannot change between conference and single course"
-                        )
+                if conflict := _kind_conflict(row, existing):
+                    raise RowError(conflict)
             except RowError as error:
                 results.append(RowResult(line, shown, "refused", f"{str(error).rstrip('.')}."))
                 continue
             self._accept(row)
             accepted.append(row)
-            if not row.fields:
-                action, message = "session", f"adds session {row.session['code']} to {row.number}"
-            elif row.number in existing:
-                action, message = "update", f"updates {row.number}"
-            else:
-                action, message = "create", f"creates {row.number}"
-            if row.fields and row.session:
-                message += f" with session {row.session['code']}"
-            title = row.fields.get("title", "") if row.fields else row.session["title"]
-            results.append(RowResult(line, row.number, action, message, title))
+            results.append(_outcome(row, existing))
         return results, accepted, existing
 
     def results(self) -> Iterator[RowResult]:
@@ -537,6 +560,18 @@ class CourseImport:
             for result in results:
                 self.summary.count(result)
                 yield result
+
+    def checked(self) -> Iterator[list[tuple[RowResult, _Row | None]]]:
+        """Check every row without writing anything, a batch at a time: each row's result
+        with the accepted row behind it (None when refused), to be staged."""
+        for batch in self._batches():
+            results, accepted, _ = self._classify(batch)
+            rows = iter(accepted)
+            pairs = []
+            for result in results:
+                self.summary.count(result)
+                pairs.append((result, None if result.action == "refused" else next(rows)))
+            yield pairs
 
     # -- writing
     def _provider_id(self, key: str) -> int:
@@ -656,3 +691,414 @@ def decode_check(binary) -> None:
         raise ImportFileError("The file is not UTF-8 text; save it as CSV UTF-8.") from None
     finally:
         binary.seek(0)
+
+
+# --- Staged batches: the upload page's import ------------------------------------------------
+#
+# The upload is checked once, as it arrives, into an ImportBatch: one ImportRow per data row,
+# with its outcome in words and, when valid, its cleaned values (`row_values`). A table rather
+# than a file: the preview pages read one page of it by index, the worker reads it a thousand
+# rows at a time in line order, so neither holds more than a page or a batch in memory at
+# 100,000 rows; a refused row stays as the batch's record of why.
+#
+# Confirming queues `catalog.tasks.import_batch`. The worker writes every valid row in ONE
+# transaction, through the same writer as `run()`, and marks the batch done in that same
+# transaction: a worker killed midway leaves no row written and the batch "running", which
+# `sweep` (or a later run of the task) marks failed once it has shown no sign of life for
+# STALE_AFTER.
+
+STALE_AFTER = datetime.timedelta(minutes=5)
+REQUEUE_AFTER = datetime.timedelta(minutes=10)
+ABANDONED_AFTER = datetime.timedelta(days=1)
+PROGRESS_EVERY = 1.0  # seconds between two progress reports of a running import
+IMPORT_DIR = "catalog-imports"
+DIED = (
+    "The worker stopped during the import (last seen {seen}); the database undid it, so "
+    "nothing was imported. Upload the file again to retry."
+)
+
+_DECIMALS = frozenset({"cec_value", "contact_hours"})
+_DATES = frozenset({"approved_on", "expires_on"})
+
+log = logging.getLogger(__name__)
+
+
+def _to_json(values: dict | None) -> dict | None:
+    if values is None:
+        return None
+    return {k: v if v is None or isinstance(v, str | bool) else str(v) for k, v in values.items()}
+
+
+def _from_json(values: dict | None) -> dict | None:
+    if values is None:
+        return None
+    out = dict(values)
+    for key in _DECIMALS & out.keys():
+        out[key] = None if out[key] is None else Decimal(out[key])
+    for key in _DATES & out.keys():
+        out[key] = datetime.date.fromisoformat(out[key])
+    return out
+
+
+def row_values(row: _Row) -> dict:
+    """A checked row's cleaned values as JSON: {"course": …, "session": …, "provider": …}."""
+    return {
+        "course": _to_json(row.fields),
+        "session": _to_json(row.session),
+        "provider": [row.provider_key, row.provider_email],
+    }
+
+
+def row_from_values(line: int, number: str, values: dict) -> _Row:
+    provider_key, provider_email = values["provider"]
+    return _Row(
+        line,
+        number,
+        _from_json(values["course"]),
+        _from_json(values["session"]),
+        provider_key,
+        provider_email,
+    )
+
+
+def batch_stage(*, binary, filename: str, user) -> ImportBatch:
+    """Check an uploaded CSV once and keep it as a staged batch: every row's outcome, and the
+    valid rows' values. A new upload replaces the user's batch still waiting for confirmation.
+    Raises ImportFileError (and keeps nothing) when the file as a whole cannot be read."""
+    decode_check(binary)
+    with transaction.atomic():
+        ImportBatch.objects.of(user).filter(status=ImportBatch.Status.STAGED).delete()
+        batch = ImportBatch.objects.create(created_by=user, filename=filename[:200])
+        importer = CourseImport(open_text(binary))
+        for pairs in importer.checked():
+            ImportRow.objects.bulk_create(
+                ImportRow(
+                    batch=batch,
+                    line=result.line,
+                    number=result.number[:20],
+                    action=result.action,
+                    message=result.message,
+                    title=result.title[:300],
+                    values=row_values(row) if row is not None else None,
+                )
+                for result, row in pairs
+            )
+        s = importer.summary
+        batch.rows = s.rows
+        batch.to_write = s.valid
+        batch.created, batch.updated, batch.sessions = s.created, s.updated, s.sessions
+        batch.refused = s.refused
+        batch.providers_created = s.providers_created
+        batch.save()
+    return batch
+
+
+def _locked(batch: ImportBatch) -> ImportBatch:
+    return ImportBatch.objects.select_for_update().get(pk=batch.pk)
+
+
+def batch_confirm(*, batch: ImportBatch) -> ImportBatch:
+    """Queue a staged batch for the worker; returns at once."""
+    with transaction.atomic():
+        batch = _locked(batch)
+        if batch.status != ImportBatch.Status.STAGED:
+            raise ValidationError("This upload is already confirmed; it is imported only once.")
+        if batch.to_write == 0:
+            raise ValidationError("Every row of this file is refused: there is nothing to import.")
+        batch.status = ImportBatch.Status.QUEUED
+        batch.queued_at = timezone.now()
+        batch.save(update_fields=["status", "queued_at"])
+        transaction.on_commit(lambda: _enqueue(batch.pk), robust=True)
+    return batch
+
+
+def batch_discard(*, batch: ImportBatch) -> None:
+    """Throw a staged batch away, before anything is imported."""
+    with transaction.atomic():
+        batch = _locked(batch)
+        if batch.status != ImportBatch.Status.STAGED:
+            raise ValidationError(
+                "This upload is confirmed already; it can no longer be discarded."
+            )
+        batch.delete()
+
+
+def _enqueue(batch_id: int) -> None:
+    from .tasks import import_batch
+
+    try:
+        import_batch.enqueue(batch_id)
+    except Exception:  # the queue is down: the sweep queues it again
+        log.exception("Could not queue import batch %s; the sweep retries.", batch_id)
+
+
+class _Progress:
+    """How far a running import is, told from outside its transaction (whose writes nobody
+    sees before it commits). Where two connections may write at once (PostgreSQL) a second
+    connection updates the batch row, which the import leaves alone until its last statement;
+    SQLite lets one writer at a time, so there a small file under PRIVATE_MEDIA_ROOT says it
+    (the web process shares the machine that holds the SQLite file)."""
+
+    def __init__(self, batch_id: int):
+        self.batch_id = batch_id
+        self.last = 0.0
+        self.connection = None
+        self.sidecar = connection.vendor == "sqlite"
+
+    def __call__(self, written: int) -> None:
+        now = time.monotonic()
+        if now - self.last >= PROGRESS_EVERY:
+            self.last = now
+            self.report(written)
+
+    def report(self, written: int) -> None:
+        if self.sidecar:
+            path = progress_file(self.batch_id)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            scratch = path.with_suffix(".tmp")
+            scratch.write_text(str(written))
+            os.replace(scratch, path)
+            return
+        if self.connection is None:
+            self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
+        table = self.connection.ops.quote_name(ImportBatch._meta.db_table)
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET written = %s, progress_at = %s WHERE id = %s AND status = %s",
+                [written, timezone.now(), self.batch_id, ImportBatch.Status.RUNNING],
+            )
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+        progress_file(self.batch_id).unlink(missing_ok=True)
+
+
+def progress_file(batch_id: int) -> Path:
+    return Path(settings.PRIVATE_MEDIA_ROOT) / IMPORT_DIR / "progress" / f"{batch_id}.txt"
+
+
+def batch_written(batch: ImportBatch) -> int:
+    """How many of the batch's valid rows are imported, as far as anyone can tell yet."""
+    if batch.status == ImportBatch.Status.DONE:
+        return batch.to_write
+    if batch.status != ImportBatch.Status.RUNNING:
+        return 0
+    try:
+        told = int(progress_file(batch.pk).read_text())
+    except (OSError, ValueError):
+        told = 0
+    return min(max(batch.written, told), batch.to_write)
+
+
+class StagedImport(CourseImport):
+    """The writing half of an import, over a staged batch's checked rows. It re-checks only
+    what the catalog may have changed since the upload (a number now the other kind of course,
+    a provider gone) and writes through the same code as `run()`."""
+
+    def __init__(self, batch_id: int, *, batch_size: int = BATCH):
+        super().__init__((), batch_size=batch_size)
+        self.batch_id = batch_id
+        self._lost: set[str] = set()  # conferences whose first row is refused now
+
+    def _chunks(self) -> Iterator[list[_Row]]:
+        valid = ImportRow.objects.filter(batch_id=self.batch_id).exclude(
+            action=ImportRow.Action.REFUSED
+        )
+        last = 0
+        while chunk := list(
+            valid.filter(line__gt=last)
+            .order_by("line")
+            .values_list("line", "number", "values")[: self.batch_size]
+        ):
+            yield [row_from_values(*values) for values in chunk]
+            last = chunk[-1][0]
+
+    def _admit(self, row: _Row, existing: dict) -> str:
+        """Why a row checked on upload cannot be written now, or "" (registering a provider
+        it creates)."""
+        if not row.fields:
+            if row.number in self._lost:
+                return f"conference {row.number} is refused (see its first row)"
+            return ""
+        if conflict := _kind_conflict(row, existing):
+            return conflict
+        key = row.provider_key.lower()
+        if key in self._providers or key in self._new_providers:
+            return ""
+        if not row.provider_email:
+            return f"provider “{row.provider_key[:60]}” does not exist; add provider_email"
+        self._new_providers[key] = (row.provider_key, row.provider_email)
+        self.summary.providers_created.append(row.provider_key)
+        return ""
+
+    def run(self, *, progress: Callable[[int], None] | None = None) -> list[RowResult]:
+        """Write every valid staged row (the caller holds the transaction); returns the rows
+        refused now, which were valid on upload."""
+        refused, done = [], 0
+        for rows in self._chunks():
+            existing = _existing(r.number for r in rows if r.fields)
+            accepted = []
+            for row in rows:
+                if reason := self._admit(row, existing):
+                    refused.append(RowResult(row.line, row.number, "refused", f"{reason}."))
+                    if row.fields.get("delivery_format") == Course.Format.CONFERENCE:
+                        self._lost.add(row.number)
+                else:
+                    accepted.append(row)
+                    self.summary.count(_outcome(row, existing))
+            self._write(accepted)
+            done += len(rows)
+            if progress:
+                progress(done)
+        for result in refused:
+            self.summary.count(result)
+            ImportRow.objects.filter(batch_id=self.batch_id, line=result.line).update(
+                action=ImportRow.Action.REFUSED, message=result.message, values=None
+            )
+        return refused
+
+
+def _stale(batch: ImportBatch, now: datetime.datetime) -> bool:
+    seen = batch.progress_at or batch.started_at or batch.queued_at
+    return seen is None or now - seen > STALE_AFTER
+
+
+def _fail(batch_id: int, error: str, *, now: datetime.datetime | None = None) -> bool:
+    """Mark a running batch failed with its error (its rows were never committed)."""
+    now = now or timezone.now()
+    failed = ImportBatch.objects.filter(pk=batch_id, status=ImportBatch.Status.RUNNING).update(
+        status=ImportBatch.Status.FAILED, error=error[:4000], finished_at=now
+    )
+    progress_file(batch_id).unlink(missing_ok=True)
+    return bool(failed)
+
+
+def _claim(batch_id: int, now: datetime.datetime) -> tuple[ImportBatch | None, str]:
+    """Take a queued batch for this worker: (the batch, "") or (None, why not)."""
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().filter(pk=batch_id).first()
+        if batch is None:
+            return None, "missing"
+        if batch.status == ImportBatch.Status.RUNNING and _stale(batch, now):
+            seen = batch.progress_at or batch.started_at
+            _fail(batch.pk, DIED.format(seen=f"{timezone.localtime(seen):%m/%d/%Y %H:%M}"))
+            return None, "failed: its worker had stopped"
+        if batch.status != ImportBatch.Status.QUEUED:
+            return None, batch.status
+        batch.status = ImportBatch.Status.RUNNING
+        batch.started_at = batch.progress_at = now
+        batch.written = 0
+        batch.save(update_fields=["status", "started_at", "progress_at", "written"])
+    return batch, ""
+
+
+class _Overtaken(Exception):
+    """The batch stopped being this worker's while it imported (the sweep gave it up)."""
+
+
+def batch_run(batch_id: int, *, batch_size: int = BATCH) -> str:
+    """Import a queued batch, all or nothing. Safe to run twice: only a queued batch runs;
+    one found running with no sign of life for STALE_AFTER is marked failed."""
+    batch, why_not = _claim(batch_id, timezone.now())
+    if batch is None:
+        return why_not
+    progress = _Progress(batch.pk)
+    try:
+        with transaction.atomic():
+            importer = StagedImport(batch.pk, batch_size=batch_size)
+            refused = importer.run(progress=progress)
+            s = importer.summary
+            finished = ImportBatch.objects.filter(
+                pk=batch.pk, status=ImportBatch.Status.RUNNING
+            ).update(
+                status=ImportBatch.Status.DONE,
+                written=batch.to_write,
+                created=s.created,
+                updated=s.updated,
+                sessions=s.sessions,
+                refused=batch.refused + len(refused),
+                providers_created=s.providers_created,
+                finished_at=timezone.now(),
+            )
+            if not finished:
+                raise _Overtaken("The import was given up while it ran; nothing was imported.")
+    except Exception as error:
+        log.exception("Import batch %s failed", batch.pk)
+        _fail(batch.pk, str(error) if isinstance(error, _Overtaken) else _describe(error))
+        return "failed"
+    finally:
+        progress.close()
+    _drop_values(batch.pk)
+    return "done"
+
+
+def _describe(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}".strip()
+
+
+def _drop_values(batch_id: int | None = None) -> int:
+    """Valid rows' values are needed until the batch is imported (or failed); refused rows
+    stay as the batch's record."""
+    rows = ImportRow.objects.filter(
+        batch__status__in=[ImportBatch.Status.DONE, ImportBatch.Status.FAILED]
+    ).exclude(action=ImportRow.Action.REFUSED)
+    if batch_id is not None:
+        rows = rows.filter(batch_id=batch_id)
+    return rows.delete()[0]
+
+
+def _old_files(cutoff: datetime.datetime) -> int:
+    """Files under catalog-imports/ untouched since `cutoff`: uploads kept by the flow before
+    batches, progress files left by a worker that stopped."""
+    removed = 0
+    with suppress(FileNotFoundError, NotADirectoryError, NotImplementedError):
+        folders, files = default_storage.listdir(IMPORT_DIR)
+        names = [f"{IMPORT_DIR}/{name}" for name in files]
+        for folder in folders:
+            names += [
+                f"{IMPORT_DIR}/{folder}/{n}"
+                for n in default_storage.listdir(f"{IMPORT_DIR}/{folder}")[1]
+            ]
+        for name in names:
+            if default_storage.get_modified_time(name) < cutoff:
+                default_storage.delete(name)
+                removed += 1
+    return removed
+
+
+def batches_sweep(*, now: datetime.datetime) -> str:
+    """The periodic clean-up: running batches whose worker stopped are marked failed, queued
+    ones the queue lost are queued again, staged ones abandoned for a day are deleted with
+    their rows, and leftover files go."""
+    done = []
+    with transaction.atomic():
+        running = ImportBatch.objects.select_for_update(skip_locked=True).filter(
+            status=ImportBatch.Status.RUNNING
+        )
+        died = [b for b in running if _stale(b, now)]
+        for batch in died:
+            seen = batch.progress_at or batch.started_at
+            _fail(batch.pk, DIED.format(seen=f"{timezone.localtime(seen):%m/%d/%Y %H:%M}"), now=now)
+    if died:
+        done.append(f"{len(died)} stopped import(s) marked failed")
+    lost = list(
+        ImportBatch.objects.filter(
+            status=ImportBatch.Status.QUEUED, queued_at__lt=now - REQUEUE_AFTER
+        ).values_list("pk", flat=True)
+    )
+    for pk in lost:
+        ImportBatch.objects.filter(pk=pk).update(queued_at=now)
+        _enqueue(pk)
+    if lost:
+        done.append(f"{len(lost)} queued import(s) queued again")
+    _, deleted = ImportBatch.objects.filter(
+        status=ImportBatch.Status.STAGED, created_at__lt=now - ABANDONED_AFTER
+    ).delete()
+    if abandoned := deleted.get(ImportBatch._meta.label, 0):
+        done.append(f"{abandoned} upload(s) never confirmed deleted")
+    if dropped := _drop_values():
+        done.append(f"{dropped} checked row(s) of finished imports dropped")
+    if files := _old_files(now - ABANDONED_AFTER):
+        done.append(f"{files} old file(s) deleted")
+    return "; ".join(done)

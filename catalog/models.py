@@ -301,3 +301,118 @@ class CourseApproval(models.Model):
 
     def __str__(self):
         return f"{self.number} ({self.certifier})"
+
+
+# --- Bulk import ----------------------------------------------------------------------------
+
+
+class ImportBatchQuerySet(models.QuerySet):
+    def of(self, user):
+        """A reviewer's own uploads: nobody else previews, confirms or follows them."""
+        return self.filter(created_by=user)
+
+    def recent(self):
+        return self.order_by("-created_at", "-pk")
+
+
+class ImportBatch(models.Model):
+    """One uploaded CSV of courses. Checked once when uploaded (every row's outcome, and the
+    valid rows' values, kept as ImportRows), then imported by the worker once confirmed: all
+    rows in one transaction, so a batch is either imported whole or not at all."""
+
+    class Status(models.TextChoices):
+        STAGED = "staged", "Checked, waiting for confirmation"
+        QUEUED = "queued", "Waiting for the worker"
+        RUNNING = "running", "Importing"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Failed: nothing imported"
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    filename = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=Status, default=Status.STAGED)
+    created_at = models.DateTimeField(db_default=Now())
+    queued_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    # The running import's last sign of life (a worker that stopped leaves it behind).
+    progress_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    rows = models.PositiveIntegerField(default=0, help_text="Data rows in the file.")
+    to_write = models.PositiveIntegerField(default=0, help_text="Valid rows, when checked.")
+    written = models.PositiveIntegerField(default=0, help_text="Valid rows imported so far.")
+    # What the check found on upload; once imported, what the import did.
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    sessions = models.PositiveIntegerField(default=0)
+    refused = models.PositiveIntegerField(default=0)
+    providers_created = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+
+    objects = ImportBatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(written__lte=models.F("to_write")), name="importbatch_progress"
+            ),
+            models.CheckConstraint(
+                condition=Q(to_write__lte=models.F("rows")), name="importbatch_valid_rows"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["created_by", "-created_at"], name="importbatch_user_recent"),
+            models.Index(fields=["status", "created_at"], name="importbatch_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.filename} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        if self.status == self.Status.STAGED:
+            return reverse("catalog:import-preview", args=[self.pk])
+        return reverse("catalog:import-batch", args=[self.pk])
+
+    @property
+    def valid(self):
+        return self.created + self.updated + self.sessions
+
+    @property
+    def is_finished(self):
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class ImportRow(models.Model):
+    """One checked row of an uploaded file: its outcome in words and, while the batch waits to
+    be imported, its cleaned values. Refused rows stay with the batch as its record."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "Create"
+        UPDATE = "update", "Update"
+        SESSION = "session", "Add a session"
+        REFUSED = "refused", "Refused"
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="checked_rows")
+    line = models.PositiveIntegerField()
+    number = models.CharField(max_length=20, blank=True)
+    action = models.CharField(max_length=10, choices=Action)
+    message = models.TextField()
+    title = models.CharField(max_length=300, blank=True)
+    # The row's cleaned course and session values (importer.row_values); none when refused.
+    values = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["batch", "line"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "line"], name="importrow_one_per_line"),
+            models.CheckConstraint(
+                condition=Q(action="refused") | Q(values__isnull=False),
+                name="importrow_valid_has_values",
+            ),
+        ]
+        # The preview's "refused rows" tab, and what the import reads, in line order.
+        indexes = [models.Index(fields=["batch", "action", "line"], name="importrow_action")]
+
+    def __str__(self):
+        return f"line {self.line}: {self.message}"

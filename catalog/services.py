@@ -7,13 +7,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import PROVIDER_STAFF, add_to_role
+from accounts.roles import PROVIDER_STAFF, add_to_role, is_reviewer
+from notices.services import absolute, email_later
+from tracker import rulebook, rules
 
 from . import selectors
 from .models import Course, CourseApproval, NumberSequence, Provider, Session
@@ -408,6 +410,8 @@ def course_register(
     )
     if conference:
         _write_sessions(course, rows, per_unit)
+    staff = provider.staff.filter(is_active=True).values_list("email", flat=True)
+    _tell_provider(course, "course_submitted", to=[provider.contact_email, *staff])
     return course
 
 
@@ -503,11 +507,38 @@ def _decision_recipients(course: Course) -> list[str]:
     return sorted({e.lower() for e in emails if e})
 
 
-def _notify(course: Course, subject: str, body: str):
-    recipients = _decision_recipients(course)
-    if not recipients:
-        return
-    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients))
+def _credit_text(course: Course) -> str:
+    """What the course is worth, in the home certifier's unit ("0.5 CEC"), or its sessions'."""
+    if course.is_conference:
+        sessions = list(course.sessions.all())
+        total = sum((s.cec_value for s in sessions), Decimal("0.0"))
+        count = len(sessions)
+        return f"{count} session{'' if count == 1 else 's'}, {_amount(total)} in all"
+    return _amount(course.cec_value)
+
+
+def _amount(value: Decimal) -> str:
+    home = selectors.home_certifier()
+    if home is None:
+        return f"{value} CECs"
+    # Only the unit is needed: no rule sets, so no further queries.
+    return rules.amount(value, rulebook.certifier_data(home, rule_sets=()).unit)
+
+
+def _tell_provider(course: Course, kind: str, *, to: Iterable[str], **facts) -> None:
+    """Email the provider about a registration; the worker sends it after commit."""
+    email_later(
+        kind=kind,
+        to=sorted({address.lower() for address in to if address}),
+        context={
+            "course": course,
+            "provider": course.provider,
+            "credit": _credit_text(course),
+            "link": absolute(reverse("catalog:provider-course-detail", args=[course.pk])),
+            **facts,
+        },
+        about=f"course:{course.pk}",
+    )
 
 
 @transaction.atomic
@@ -532,17 +563,7 @@ def course_approve(
     locked.decided_at = timezone.now()
     locked.save()
     locked = Course.objects.select_related("provider", "submitted_by").get(pk=locked.pk)
-    _notify(
-        locked,
-        f"Course approved: {locked.number} {locked.title}",
-        (
-            f"Your course “{locked.title}” has been approved.\n\n"
-            f"Course number: {locked.number}\n"
-            f"Approved from {_us(approved_on)} to {_us(expires_on)}.\n\n"
-            # A path alone is no link in an email; the number finds it in the catalog.
-            f"It now appears in the public course catalog under {locked.number}.\n"
-        ),
-    )
+    _tell_provider(locked, "course_approved", to=_decision_recipients(locked))
     return locked
 
 
@@ -559,15 +580,7 @@ def course_reject(*, course: Course, reviewer, reason: str) -> Course:
     locked.decided_at = timezone.now()
     locked.save()
     locked = Course.objects.select_related("provider", "submitted_by").get(pk=locked.pk)
-    _notify(
-        locked,
-        f"Course not approved: {locked.title}",
-        (
-            f"Your course registration “{locked.title}” was not approved.\n\n"
-            f"Reason: {reason}\n\n"
-            "You can see it, with the reason, in your provider course list.\n"
-        ),
-    )
+    _tell_provider(locked, "course_rejected", to=_decision_recipients(locked), reason=reason)
     return locked
 
 
@@ -727,9 +740,18 @@ def provider_create(*, name: str, contact_email: str, website: str = "") -> Prov
     )
 
 
+def _tell_person(user, provider: Provider, kind: str, link: str) -> None:
+    email_later(
+        kind=kind,
+        to=[user.email],
+        context={"name": user.get_short_name() or user.email, "provider": provider, "link": link},
+        about=f"provider:{provider.pk}:staff:{user.pk}",
+    )
+
+
 @transaction.atomic
 def provider_add_staff(*, provider: Provider, email: str):
-    """Make an existing user staff of a provider (one provider per person)."""
+    """Make an existing user staff of a provider (one provider per person); an email tells them."""
     from accounts.models import User
 
     user = User.objects.filter(email__iexact=email.strip()).first()
@@ -737,7 +759,29 @@ def provider_add_staff(*, provider: Provider, email: str):
         raise ValidationError({"email": "No user has this email; they must sign up first."})
     if user.provider_id and user.provider_id != provider.pk:
         raise ValidationError({"email": f"{user.email} already works for {user.provider}."})
+    joined = user.provider_id != provider.pk
     user.provider = provider
     user.save(update_fields=["provider"])
     add_to_role(user, PROVIDER_STAFF)
+    if joined:
+        link = absolute(reverse("catalog:provider-courses"))
+        _tell_person(user, provider, "provider_staff_added", link)
     return user
+
+
+@transaction.atomic
+def provider_remove_staff(*, provider: Provider, user, by):
+    """Take a person off a provider's staff: they can no longer register or change its
+    courses (courses they registered stay with the provider). An email tells them."""
+    from accounts.models import User
+
+    if not is_reviewer(by):
+        raise PermissionDenied
+    locked = User.objects.select_for_update().filter(pk=user.pk).first()
+    if locked is None or locked.provider_id != provider.pk:
+        raise ValidationError(f"{user.email} is not staff of {provider.name}.")
+    locked.provider = None
+    locked.save(update_fields=["provider"])
+    locked.groups.remove(*Group.objects.filter(name=PROVIDER_STAFF))
+    _tell_person(locked, provider, "provider_staff_removed", absolute(reverse("home")))
+    return locked

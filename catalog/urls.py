@@ -34,7 +34,15 @@ urlpatterns = [
     ),
     path("providers/", views.provider_list, name="provider-list"),
     path("providers/<int:pk>/", views.provider_detail, name="provider-detail"),
+    path(
+        "providers/<int:pk>/staff/<int:user_pk>/remove/",
+        views.provider_staff_remove,
+        name="provider-staff-remove",
+    ),
     path("import/", views.import_upload, name="import-upload"),
-    path("import/preview/", views.import_preview, name="import-preview"),
-    path("import/cancel/", views.import_cancel, name="import-cancel"),
+    path("import/<int:pk>/", views.import_batch, name="import-batch"),
+    path("import/<int:pk>/preview/", views.import_preview, name="import-preview"),
+    path("import/<int:pk>/confirm/", views.import_confirm, name="import-confirm"),
+    path("import/<int:pk>/cancel/", views.import_cancel, name="import-cancel"),
+    path("import/<int:pk>/progress/", views.import_progress, name="import-progress"),
 ]

@@ -1,22 +1,21 @@
 import datetime
-import secrets
 from contextlib import suppress
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.decorators import provider_staff_required, reviewer_required
+from accounts.models import User
+from notices.services import delivery_word
 
-from . import selectors, services
+from . import importer, selectors, services
 from .forms import (
     ApproveForm,
     CatalogSearchForm,
@@ -28,8 +27,8 @@ from .forms import (
     SessionFormSet,
     StaffForm,
 )
-from .importer import COLUMN_HELP, EXAMPLE, CourseImport, ImportFileError, open_text
-from .models import Course, CourseApproval, Provider
+from .importer import ImportFileError
+from .models import Course, CourseApproval, ImportBatch, ImportRow, Provider
 
 PER_PAGE = 25
 
@@ -37,6 +36,13 @@ PER_PAGE = 25
 def _page(request, queryset, per_page=PER_PAGE):
     # get_page turns page=abc, page=-1 or page=99999 into a real page instead of an error.
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def _emailed(about: str, who: str) -> str:
+    """What became of the email just stored, said after the commit: never "emailed" before
+    it is ("" when there was nobody to email)."""
+    word = delivery_word(about)
+    return f" {who} {word}." if word else ""
 
 
 def _form_errors(form, error: ValidationError):
@@ -299,6 +305,7 @@ def _review_page(
             "approvals": list(course.approvals.select_related("certifier", "added_by")),
             # A refused attempt shows with its reasons, whatever the course's status.
             "approval_form": approval_form or (CourseApprovalForm() if approved else None),
+            "email_word": delivery_word(f"course:{course.pk}"),
         },
         status=status,
     )
@@ -336,7 +343,11 @@ def review_approve(request, pk):
         except ValidationError as error:
             _form_errors(form, error)
         else:
-            messages.success(request, f"Approved “{course.title}” as {course.number}.")
+            messages.success(
+                request,
+                f"Approved “{course.title}” as {course.number}."
+                + _emailed(f"course:{course.pk}", "The provider is"),
+            )
             return redirect("catalog:review-queue")
     return _review_page(request, course, approve_form=form, status=400)
 
@@ -354,7 +365,11 @@ def review_reject(request, pk):
         except ValidationError as error:
             _form_errors(form, error)
         else:
-            messages.success(request, f"Rejected “{course.title}”; the provider is told why.")
+            messages.success(
+                request,
+                f"Rejected “{course.title}”; the reason shows in the provider's course list."
+                + _emailed(f"course:{course.pk}", "The provider is"),
+            )
             return redirect("catalog:review-queue")
     return _review_page(request, course, reject_form=form, status=400)
 
@@ -426,7 +441,11 @@ def provider_detail(request, pk):
         except ValidationError as error:
             _form_errors(form, error)
         else:
-            messages.success(request, f"{user.email} is now staff of {provider.name}.")
+            messages.success(
+                request,
+                f"{user.email} is now staff of {provider.name}."
+                + _emailed(f"provider:{provider.pk}:staff:{user.pk}", "They are"),
+            )
             return redirect("catalog:provider-detail", pk=provider.pk)
     return render(
         request,
@@ -442,44 +461,46 @@ def provider_detail(request, pk):
     )
 
 
+@reviewer_required
+@require_POST
+def provider_staff_remove(request, pk, user_pk):
+    provider = get_object_or_404(Provider, pk=pk)
+    member = get_object_or_404(User, pk=user_pk, provider=provider)
+    try:
+        services.provider_remove_staff(provider=provider, user=member, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"{member.email} is no longer staff of {provider.name}."
+            + _emailed(f"provider:{provider.pk}:staff:{member.pk}", "They are"),
+        )
+    return redirect("catalog:provider-detail", pk=provider.pk)
+
+
 # --- Bulk import ----------------------------------------------------------------------------
+# An upload is checked once into a staged batch (importer.batch_stage); the preview reads that
+# batch; confirming queues the import for the worker and shows the batch page, whose progress
+# partial polls until the import is done or failed.
 
-IMPORT_SESSION_KEY = "catalog_import"
-IMPORT_DIR = "catalog-imports"
 PREVIEW_PER_PAGE = 100
+RECENT_BATCHES = 10
 
 
-def _import_dir(user):
-    return f"{IMPORT_DIR}/{user.pk}"
+def _own_batch(request, pk):
+    return get_object_or_404(ImportBatch.objects.of(request.user), pk=pk)
 
 
-def _pending_import(request):
-    """The user's uploaded file waiting for confirmation, if it is still there."""
-    pending = request.session.get(IMPORT_SESSION_KEY)
-    if not isinstance(pending, dict):
-        return None
-    name = pending.get("name", "")
-    # The name was generated by us under the user's own folder; anything else is ignored.
-    if not name.startswith(_import_dir(request.user) + "/") or not default_storage.exists(name):
-        request.session.pop(IMPORT_SESSION_KEY, None)
-        return None
-    return pending
-
-
-def _discard_import(request):
-    pending = request.session.pop(IMPORT_SESSION_KEY, None)
-    if isinstance(pending, dict):
-        name = pending.get("name", "")
-        if name.startswith(_import_dir(request.user) + "/"):
-            default_storage.delete(name)
-
-
-def _sweep_imports(user):
-    """Remove files this user uploaded and never confirmed or cancelled."""
-    folder = _import_dir(user)
-    with suppress(FileNotFoundError, NotADirectoryError):
-        for name in default_storage.listdir(folder)[1]:
-            default_storage.delete(f"{folder}/{name}")
+def _checked_rows(request, batch, *, only_refused=False):
+    """One page of the batch's checked rows (every row, or the refused ones)."""
+    rows = batch.checked_rows.order_by("line").only(
+        "batch_id", "line", "number", "action", "message", "title"
+    )
+    if only_refused:
+        rows = rows.filter(action=ImportRow.Action.REFUSED)
+    page_obj = Paginator(rows, PREVIEW_PER_PAGE).get_page(request.GET.get("page"))
+    return {"page_obj": page_obj, "only_refused": only_refused}
 
 
 @reviewer_required
@@ -487,105 +508,87 @@ def _sweep_imports(user):
 def import_upload(request):
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        _discard_import(request)
-        _sweep_imports(request.user)
         upload = form.cleaned_data["file"]
-        name = default_storage.save(
-            f"{_import_dir(request.user)}/{secrets.token_hex(16)}.csv", upload
-        )
-        request.session[IMPORT_SESSION_KEY] = {
-            "name": name,
-            "filename": upload.name[:200],
-            "uploaded_at": timezone.now().isoformat(),
-        }
-        return redirect("catalog:import-preview")
+        try:
+            batch = importer.batch_stage(binary=upload, filename=upload.name, user=request.user)
+        except ImportFileError as error:
+            form.add_error("file", f"Nothing was kept. {error}")
+        else:
+            return redirect(batch)
     return render(
         request,
         "catalog/import_upload.html",
         {
             "form": form,
-            "columns": COLUMN_HELP,
-            "example": EXAMPLE,
-            "pending": _pending_import(request),
+            "columns": importer.COLUMN_HELP,
+            "example": importer.EXAMPLE,
+            "batches": ImportBatch.objects.of(request.user).recent()[:RECENT_BATCHES],
         },
     )
-
-
-def _preview(name, page, only_refused):
-    """Check the whole file, keeping only one page of results."""
-    start = (page - 1) * PREVIEW_PER_PAGE
-    shown, index = [], 0
-    with default_storage.open(name, "rb") as binary:
-        importer = CourseImport(open_text(binary))
-        for result in importer.results():
-            if only_refused and result.action != "refused":
-                continue
-            if start <= index < start + PREVIEW_PER_PAGE:
-                shown.append(result)
-            index += 1
-    return importer.summary, shown, index
 
 
 @reviewer_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def import_preview(request):
-    pending = _pending_import(request)
-    if pending is None:
-        messages.info(request, "Upload a CSV file first.")
-        return redirect("catalog:import-upload")
-    if request.method == "POST":
-        return _import_confirm(request, pending)
+@require_safe
+def import_preview(request, pk):
+    batch = _own_batch(request, pk)
+    if batch.status != ImportBatch.Status.STAGED:
+        return redirect(batch)
     only_refused = request.GET.get("show") == "refused"
-    try:
-        page = max(int(request.GET.get("page", "1")), 1)
-    except ValueError:
-        page = 1
-    try:
-        summary, shown, total = _preview(pending["name"], page, only_refused)
-        pages = max((total + PREVIEW_PER_PAGE - 1) // PREVIEW_PER_PAGE, 1)
-        if page > pages:
-            page = pages
-            summary, shown, total = _preview(pending["name"], page, only_refused)
-    except ImportFileError as error:
-        _discard_import(request)
-        messages.error(request, str(error))
-        return redirect("catalog:import-upload")
-    paginator = Paginator(range(total), PREVIEW_PER_PAGE)
     return render(
         request,
         "catalog/import_preview.html",
-        {
-            "pending": pending,
-            "summary": summary,
-            "results": shown,
-            "page_obj": paginator.get_page(page),
-            "only_refused": only_refused,
-        },
+        {"batch": batch, **_checked_rows(request, batch, only_refused=only_refused)},
     )
-
-
-def _import_confirm(request, pending):
-    try:
-        with default_storage.open(pending["name"], "rb") as binary:
-            importer = CourseImport(open_text(binary))
-            importer.run()
-    except ImportFileError as error:
-        messages.error(request, f"Nothing was imported. {error}")
-    else:
-        s = importer.summary
-        messages.success(
-            request,
-            f"Imported {s.created} new and {s.updated} updated courses and {s.sessions} "
-            f"more session rows; {s.refused} rows were refused and left out.",
-        )
-    finally:
-        _discard_import(request)
-    return redirect(reverse("catalog:course-list"))
 
 
 @reviewer_required
 @require_POST
-def import_cancel(request):
-    _discard_import(request)
+def import_confirm(request, pk):
+    batch = _own_batch(request, pk)
+    try:
+        importer.batch_confirm(batch=batch)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("catalog:import-batch", pk=batch.pk)
+
+
+@reviewer_required
+@require_POST
+def import_cancel(request, pk):
+    batch = _own_batch(request, pk)
+    try:
+        importer.batch_discard(batch=batch)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(batch)
     messages.info(request, "The upload is discarded; nothing was imported.")
     return redirect("catalog:import-upload")
+
+
+@reviewer_required
+@require_safe
+def import_batch(request, pk):
+    batch = _own_batch(request, pk)
+    if batch.status == ImportBatch.Status.STAGED:
+        return redirect(batch)
+    return render(
+        request,
+        "catalog/import_batch.html",
+        {
+            "batch": batch,
+            "written": importer.batch_written(batch),
+            **_checked_rows(request, batch, only_refused=True),
+        },
+    )
+
+
+@reviewer_required
+@require_safe
+def import_progress(request, pk):
+    """The batch page's progress, polled every second until the import is done or failed."""
+    batch = _own_batch(request, pk)
+    return render(
+        request,
+        "catalog/import_batch.html#progress",
+        {"batch": batch, "written": importer.batch_written(batch)},
+    )

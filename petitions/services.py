@@ -1,23 +1,26 @@
 """Every change of a petition: filing, review, the decision, and the ledger entry it makes.
 
 Each function locks the petition row, checks the state it is in, records a PetitionEvent,
-and schedules its email after commit. An approval and its ledger entry are one transaction;
-the ledger's one-to-one link to the petition is the database's guarantee that an approval
-can credit the professional only once.
+and stores its email, which the worker sends after commit (`notices.services.email_later`).
+An approval and its ledger entry are one transaction; the ledger's one-to-one link to the
+petition is the database's guarantee that an approval can credit the professional only once.
 """
 
 import datetime
 import logging
 from collections.abc import Sequence
 from decimal import Decimal
-from functools import partial
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import is_reviewer
+from accounts.models import User
+from accounts.roles import REVIEWER, is_reviewer
+from notices.services import absolute, email_later
 from tracker import rulebook, rules
 from tracker.models import CreditEntry, Kind
 from tracker.services import credit_add
@@ -94,44 +97,38 @@ def _require_owner(user, petition: Petition):
         raise PermissionDenied
 
 
-def _email_later(petition_pk: int, kind: str):
-    transaction.on_commit(
-        partial(petition_email_send, petition_pk=petition_pk, kind=kind), robust=True
+def _tell_owner(petition: Petition, kind: str, **facts) -> None:
+    """Email the professional what happened to their petition (sent by the worker after
+    commit; `notices.services.delivery_word` says whether it went out)."""
+    email_later(
+        kind=kind,
+        to=[petition.user.email],
+        context={
+            "petition": petition,
+            "name": petition.user.get_short_name() or petition.user.email,
+            "link": absolute(petition.get_absolute_url()),
+            **facts,
+        },
+        about=f"petition:{petition.pk}",
     )
 
 
-def petition_email_send(*, petition_pk: int, kind: str) -> None:
-    """Tell the professional what happened to their petition."""
-    petition = Petition.objects.select_related("user", "certification__program__certifier").get(
-        pk=petition_pk
+def _tell_reviewers(petition: Petition, kind: str, **facts) -> None:
+    """One email to every reviewer's address (never to the petition's own author)."""
+    addresses = (
+        User.objects.filter(Q(groups__name=REVIEWER) | Q(is_superuser=True), is_active=True)
+        .exclude(pk=petition.user_id)
+        .values_list("email", flat=True)
     )
-    unit = petition_unit(petition)
-    title = petition.course_title
-    name = petition.user.get_short_name() or petition.user.email
-    if kind == Status.APPROVED:
-        subject = f"Petition approved: {title}"
-        outcome = (
-            f"your petition for “{title}” was approved. {petition.credit_awarded} {unit} "
-            "has been added to your ledger and counts toward your renewal."
-        )
-        if petition.decision_reason:
-            outcome += f"\n\nThe reviewer's note: {petition.decision_reason}"
-    elif kind == Status.DENIED:
-        subject = f"Petition denied: {title}"
-        outcome = f"your petition for “{title}” was denied.\n\nReason: {petition.decision_reason}"
-    else:
-        subject = f"More information needed: {title}"
-        note = petition.events.filter(to_status=Status.INFO_REQUESTED).last()
-        outcome = (
-            f"a reviewer needs more information about your petition for “{title}”.\n\n"
-            f"{note.note if note else ''}\n\nOpen the petition under My petitions to answer "
-            "and add documents."
-        )
-    send_mail(
-        subject,
-        f"Hello {name},\n\n{outcome}\n\n— CEC Portal",
-        None,
-        [petition.user.email],
+    email_later(
+        kind=kind,
+        to=addresses,
+        context={
+            "petition": petition,
+            "link": absolute(reverse("petitions:review", args=[petition.pk])),
+            **facts,
+        },
+        about=f"petition:{petition.pk}",
     )
 
 
@@ -145,6 +142,12 @@ def _certifier_of(petition: Petition) -> rules.Certifier | None:
 def petition_unit(petition: Petition) -> str:
     certifier = _certifier_of(petition)
     return certifier.unit.plural if certifier else "CECs"
+
+
+def petition_amount(petition: Petition, value: Decimal) -> str:
+    """A credit in the petition's certifier's unit: "0.5 CEC", "2.0 CEUs"."""
+    certifier = _certifier_of(petition)
+    return rules.amount(value, certifier.unit) if certifier else f"{value} CECs"
 
 
 def petition_cap(petition: Petition) -> Decimal | None:
@@ -215,6 +218,13 @@ def petition_submit(
         )
         documents_save(petition=petition, files=documents, uploaded_by=user, stored=stored)
         _record(petition, actor=user, from_status="", note="Filed.")
+        _tell_owner(
+            petition,
+            "petition_filed",
+            credit=petition_amount(petition, petition.credit_requested),
+            documents=len(documents),
+            target_days=settings.PETITION_TARGET_DAYS,
+        )
     return petition
 
 
@@ -240,6 +250,13 @@ def petition_resubmit(
             actor=user,
             from_status=from_status,
             note="\n".join(filter(None, [note, f"Added: {names}" if names else ""])),
+        )
+        _tell_reviewers(
+            locked,
+            "petition_resubmitted",
+            professional=locked.user.get_full_name() or locked.user.email,
+            note=note,
+            added=names,
         )
     return locked
 
@@ -284,7 +301,7 @@ def petition_request_info(*, petition: Petition, reviewer, note: str) -> Petitio
         from_status, locked.status = locked.status, Status.INFO_REQUESTED
         locked.save(update_fields=["status", "updated_at"])
         _record(locked, actor=reviewer, from_status=from_status, note=note)
-        _email_later(locked.pk, Status.INFO_REQUESTED)
+        _tell_owner(locked, "petition_info_requested", note=note)
     return locked
 
 
@@ -334,7 +351,12 @@ def petition_approve(
                 from_status=from_status,
                 note="\n".join(filter(None, [f"Awarded {award}.", note.strip()])),
             )
-            _email_later(locked.pk, Status.APPROVED)
+            _tell_owner(
+                locked,
+                "petition_approved",
+                credit=petition_amount(locked, award),
+                note=locked.decision_reason,
+            )
     except IntegrityError:
         # The row lock makes this unreachable in practice; the one-to-one link still refuses
         # a second ledger entry if anything ever got past it.
@@ -363,5 +385,5 @@ def petition_deny(*, petition: Petition, reviewer, reason: str) -> Petition:
         locked.decided_at = timezone.now()
         locked.save()
         _record(locked, actor=reviewer, from_status=from_status, note=reason)
-        _email_later(locked.pk, Status.DENIED)
+        _tell_owner(locked, "petition_denied", reason=reason)
     return locked

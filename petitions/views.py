@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.decorators import reviewer_required
 from accounts.roles import is_reviewer
 from cecportal.files import private_file_response
+from notices.services import delivery_word
 from tracker.selectors import current_cycles_on, snapshot
 
 from . import services
@@ -111,10 +112,16 @@ def petition_detail(request, pk):
     return render(request, "petitions/detail.html", _detail_context(request, petition))
 
 
+def _email_word(petition) -> str:
+    """Whether the newest email about the petition went out, in words ("" when none)."""
+    return delivery_word(f"petition:{petition.pk}")
+
+
 def _detail_context(request, petition, **forms):
     is_owner = petition.user_id == request.user.pk
     return {
         "petition": petition,
+        "email_word": _email_word(petition),
         "counts_toward": counts_toward(petition),
         "is_owner": is_owner,
         "can_review": is_reviewer(request.user),
@@ -223,6 +230,7 @@ def _review_context(request, petition, **forms):
     current = [r for r in snapshot(petition.user).results if r.is_current]
     return {
         "petition": petition,
+        "email_word": _email_word(petition),
         "counts_toward": counts_toward(petition),
         "cap": services.petition_cap(petition),
         "current_results": current,
@@ -257,7 +265,9 @@ def _decide(request, pk, form_class, form_key, act, success):
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, success)
+            # Said after the commit, from the stored email: never "emailed" before it is.
+            word = _email_word(petition)
+            messages.success(request, f"{success} The professional is {word}." if word else success)
             return redirect("petitions:review", pk=pk)
     petition = _reviewable(pk)
     return render(
@@ -292,7 +302,7 @@ def approve(request, pk):
         lambda p, data: services.petition_approve(
             petition=p, reviewer=request.user, credit=data["credit"], note=data["note"]
         ),
-        "Approved. The credit is in the professional's ledger and they have been emailed.",
+        "Approved. The credit is in the professional's ledger.",
     )
 
 
@@ -307,7 +317,7 @@ def deny(request, pk):
         lambda p, data: services.petition_deny(
             petition=p, reviewer=request.user, reason=data["reason"]
         ),
-        "Denied. The professional has been emailed the reason.",
+        "Denied; the reason shows on the petition.",
     )
 
 
@@ -322,5 +332,5 @@ def request_info(request, pk):
         lambda p, data: services.petition_request_info(
             petition=p, reviewer=request.user, note=data["note"]
         ),
-        "The professional has been asked for more information.",
+        "More information is requested; the request shows on the petition.",
     )

@@ -67,7 +67,7 @@ if [ ! -x "$CHROMIUM" ] && [ "$CI" = "true" ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
 if [ -x "$CHROMIUM" ]; then
-  .venv/bin/pytest -m browser -q
+  SQLITE_TEST_FILE=var/test-browser.sqlite3 .venv/bin/pytest -m browser -q
 else
   echo "SKIPPED: Chromium not found at $CHROMIUM — apt-get install chromium (or set CHROMIUM_PATH) to run browser tests."
 fi

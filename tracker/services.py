@@ -12,9 +12,11 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from catalog.models import Course, Session
+from notices.services import absolute, email_later
 
 from . import rulebook, rules, selectors, uploads
 from .models import (
@@ -146,7 +148,9 @@ def cycle_renew(
     result = _result_of(certification.user, current, today=on)
     if result is None or not result.can_renew:
         raise ValidationError(_not_ready_reason(result))
-    return _close(certification, current, result, on=on, outside=False)
+    following = _close(certification, current, result, on=on, outside=False)
+    _tell_renewed(certification, current, following, result)
+    return following
 
 
 @transaction.atomic
@@ -171,7 +175,28 @@ def cycle_record_renewal(
             }
         )
     result = _result_of(certification.user, current, today=renewed_on)
-    return _close(certification, current, result, on=renewed_on, outside=True)
+    following = _close(certification, current, result, on=renewed_on, outside=True)
+    _tell_renewed(certification, current, following, result)
+    return following
+
+
+def _tell_renewed(certification: Certification, closed: Cycle, following: Cycle, result) -> None:
+    """Email the professional the renewal on record; the worker sends it after commit."""
+    user = certification.user
+    email_later(
+        kind="renewal_recorded",
+        to=[user.email],
+        context={
+            "name": user.get_short_name() or user.email,
+            "certification": certification,
+            "closed": closed,
+            "following": following,
+            "earned": rules.amount(result.total, result.unit) if result else "",
+            "required": rules.amount(result.required, result.unit) if result else "",
+            "link": absolute(reverse("tracker:transcript", args=[closed.pk])),
+        },
+        about=f"cycle:{closed.pk}",
+    )
 
 
 def _not_ready_reason(result: rules.CycleResult | None) -> str:

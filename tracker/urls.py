@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import reviewer_views, views
 
 app_name = "tracker"
 
@@ -27,4 +27,7 @@ urlpatterns = [
     path("cecs/cycles/<int:pk>/transcript/", views.transcript, name="transcript"),
     path("cecs/cpr-cards/add/", views.cpr_card_add, name="cpr-card-add"),
     path("cecs/export.csv", views.export_csv, name="export-csv"),
+    # Reviewers
+    path("review/lapsing/", reviewer_views.lapsing_list, name="lapsing"),
+    path("review/lapsing.csv", reviewer_views.lapsing_csv, name="lapsing-csv"),
 ]

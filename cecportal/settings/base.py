@@ -221,6 +221,8 @@ else:
 # deployment). Each takes `now=` and is safe to run again.
 PERIODIC_JOBS = [
     "notices.services.retry_due",
+    "catalog.tasks.sweep",
+    "notices.reminders.scan",
 ]
 
 # --- Security -------------------------------------------------------------------------------

@@ -14,7 +14,9 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": BASE_DIR / "var" / "test.sqlite3",
             "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
-            "TEST": {"NAME": None},
+            # In memory, unless a test run needs several threads writing at once (the browser
+            # tests with a task worker): a file then, where SQLite's busy timeout applies.
+            "TEST": {"NAME": env("SQLITE_TEST_FILE") or None},
         }
     }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

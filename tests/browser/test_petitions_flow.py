@@ -92,9 +92,11 @@ def test_file_review_approve_and_see_the_credit(page, login):
     assert CreditEntry.objects.filter(petition=petition).count() == 1
 
     # The professional is told by email.
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == [professional.email]
-    assert re.search(r"approved", mail.outbox[0].subject, re.I)
+    # The receipt when it was filed, then the decision.
+    receipt, decision = mail.outbox
+    assert receipt.to == decision.to == [professional.email]
+    assert re.search(r"received|filed", receipt.subject, re.I)
+    assert re.search(r"approved", decision.subject, re.I)
     log_out(page)
 
     # The professional sees the petition approved and the progress moved by 0.5.

@@ -1,7 +1,11 @@
+import io
+
+from catalog.importer import batch_stage
+from catalog.models import ImportBatch
 from tests.access import (
-    FORBIDDEN,
-    LOGIN,
     NOT_ALLOWED,
+    NOT_FOUND,
+    PAGE,
     REDIRECT,
     Route,
     provider_staff_only,
@@ -17,6 +21,31 @@ def build(world):
     world.own_pending = PendingCourseFactory(
         provider=world.provider_staff.provider, submitted_by=world.provider_staff
     )
+    # The reviewer's uploads: one waiting for confirmation, one imported.
+    csv = (
+        b"number,title,provider,provider_email,delivery_format,cec_value,approved_on,expires_on\n"
+        b"CA31337,Access walk,Walk Co,walk@example.com,online,0.3,2024-01-01,2028-12-31\n"
+    )
+    world.imported_batch = batch_stage(
+        binary=io.BytesIO(csv), filename="done.csv", user=world.reviewer
+    )
+    ImportBatch.objects.filter(pk=world.imported_batch.pk).update(status=ImportBatch.Status.DONE)
+    world.staged_batch = batch_stage(
+        binary=io.BytesIO(csv), filename="staged.csv", user=world.reviewer
+    )
+
+
+def staged_batch(w):
+    return {"pk": w.staged_batch.pk}
+
+
+def imported_batch(w):
+    return {"pk": w.imported_batch.pk}
+
+
+def reviewers_own(outcome=PAGE):
+    """The uploader (the reviewer) gets `outcome`; every other reviewer, a 404."""
+    return reviewers_only() | {"reviewer": outcome, "admin": NOT_FOUND}
 
 
 def provider_post_only():
@@ -64,17 +93,32 @@ ROUTES = [
         reviewers_only(),
         kwargs=lambda w: {"pk": w.provider_staff.provider_id},
     ),
-    Route("catalog:import-upload", reviewers_only()),
-    # With no upload waiting, the preview sends the reviewer back to the upload page.
     Route(
-        "catalog:import-preview",
-        {
-            "anonymous": LOGIN,
-            "professional": FORBIDDEN,
-            "provider_staff": FORBIDDEN,
-            "reviewer": REDIRECT,
-            "admin": REDIRECT,
-        },
+        "catalog:provider-staff-remove",
+        reviewer_post_only(),
+        kwargs=lambda w: {"pk": w.provider_staff.provider_id, "user_pk": w.provider_staff.pk},
     ),
-    Route("catalog:import-cancel", reviewer_post_only()),
+    Route("catalog:import-upload", reviewers_only()),
+    # A batch is its uploader's alone: another reviewer (the admin here) gets a 404.
+    Route("catalog:import-preview", reviewers_own(), kwargs=staged_batch),
+    Route("catalog:import-batch", reviewers_own(), kwargs=imported_batch),
+    Route("catalog:import-progress", reviewers_own(), kwargs=imported_batch),
+    Route("catalog:import-progress", reviewers_own(), kwargs=staged_batch),
+    # Each page sends to the other while the batch is not (or no longer) in its state.
+    Route("catalog:import-batch", reviewers_own(REDIRECT), kwargs=staged_batch),
+    Route("catalog:import-preview", reviewers_own(REDIRECT), kwargs=imported_batch),
+    Route("catalog:import-confirm", reviewer_post_only(), kwargs=staged_batch),
+    Route("catalog:import-cancel", reviewer_post_only(), kwargs=staged_batch),
+    Route(
+        "catalog:import-confirm",
+        reviewers_own(REDIRECT),
+        kwargs=imported_batch,
+        method="post",
+    ),
+    Route(
+        "catalog:import-cancel",
+        reviewers_own(REDIRECT),
+        kwargs=imported_batch,
+        method="post",
+    ),
 ]

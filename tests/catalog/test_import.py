@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from catalog.importer import CourseImport, ImportFileError, open_text
-from catalog.models import Course, Provider, Session
+from catalog.models import Course, ImportBatch, ImportRow, Provider, Session
 from tests.catalog.factories import ConferenceFactory, CourseFactory, ProviderFactory
 
 pytestmark = pytest.mark.django_db
@@ -323,77 +323,83 @@ def stored_files(root):
 
 
 class TestImportPages:
-    def test_upload_preview_confirm(self, client, reviewer, acme, _private_media):
+    """The upload page's flow: upload (checked once into a staged batch) → preview → confirm,
+    which queues the import for the worker and shows the batch page."""
+
+    def test_upload_preview_confirm(
+        self, client, reviewer, acme, _private_media, django_capture_on_commit_callbacks
+    ):
         client.force_login(reviewer)
         data = csv_bytes(row(), row("CA1", "Bad"), row("CA23456", "Dup"), bom=True)
         response = upload(client, data)
-        assert response.url == reverse("catalog:import-preview")
-        assert len(stored_files(_private_media)) == 1
+        batch = ImportBatch.objects.get()
+        assert response.url == reverse("catalog:import-preview", args=[batch.pk])
+        # Staged in the database: no copy of the upload is kept on disk.
+        assert stored_files(_private_media) == []
         body = client.get(response.url).content.decode()
         assert "creates CA23456" in body and "repeats line 2" in body
         assert "not a course number" in body and "Import 1 valid row" in body
         assert not Course.objects.exists()
-        refused_only = client.get(response.url, {"show": "refused"}).context["results"]
+        refused_only = client.get(response.url, {"show": "refused"}).context["page_obj"]
         assert [r.line for r in refused_only] == [3, 4]
-        response = client.post(reverse("catalog:import-preview"))
-        assert response.status_code == 302
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("catalog:import-confirm", args=[batch.pk]))
+        assert response.url == reverse("catalog:import-batch", args=[batch.pk])
         assert Course.objects.get().number == "CA23456"
-        assert stored_files(_private_media) == []
-        # The upload is used once: a second confirm finds nothing to import.
-        assert client.post(reverse("catalog:import-preview")).url == reverse(
-            "catalog:import-upload"
-        )
+        batch.refresh_from_db()
+        assert (batch.status, batch.created, batch.refused) == ("done", 1, 2)
+        # The upload is used once: a second confirm imports nothing more.
+        with django_capture_on_commit_callbacks(execute=True):
+            again = client.post(reverse("catalog:import-confirm", args=[batch.pk]), follow=True)
+        assert "already confirmed" in again.content.decode()
         assert Course.objects.count() == 1
 
-    def test_cancel_removes_the_file(self, client, reviewer, acme, _private_media):
+    def test_cancel_discards_the_batch(self, client, reviewer, acme, _private_media):
         client.force_login(reviewer)
         upload(client, csv_bytes(row()))
-        client.post(reverse("catalog:import-cancel"))
+        batch = ImportBatch.objects.get()
+        client.post(reverse("catalog:import-cancel", args=[batch.pk]))
+        assert not ImportBatch.objects.exists() and not ImportRow.objects.exists()
         assert stored_files(_private_media) == []
         assert not Course.objects.exists()
 
-    def test_new_upload_replaces_the_waiting_one(self, client, reviewer, acme, _private_media):
+    def test_new_upload_replaces_the_waiting_one(
+        self, client, reviewer, acme, django_capture_on_commit_callbacks
+    ):
         client.force_login(reviewer)
         upload(client, csv_bytes(row()))
         upload(client, csv_bytes(row("CS10001")))
-        assert len(stored_files(_private_media)) == 1
-        client.post(reverse("catalog:import-preview"))
+        batch = ImportBatch.objects.get()
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("catalog:import-confirm", args=[batch.pk]))
         assert list(Course.objects.values_list("number", flat=True)) == ["CS10001"]
 
-    def test_header_error_is_shown_and_the_file_dropped(
-        self, client, reviewer, acme, _private_media
+    def test_header_error_is_shown_and_nothing_kept(self, client, reviewer, acme, _private_media):
+        client.force_login(reviewer)
+        response = upload(client, csv_bytes(row() + ",x", header=HEADER + ",colour"))
+        assert response.status_code == 200
+        assert "unknown column: colour" in response.content.decode()
+        assert not ImportBatch.objects.exists() and stored_files(_private_media) == []
+
+    def test_another_reviewer_cannot_see_or_confirm_my_upload(
+        self, client, reviewer, site_admin, acme
     ):
         client.force_login(reviewer)
-        upload(client, csv_bytes(row() + ",x", header=HEADER + ",colour"))
-        response = client.get(reverse("catalog:import-preview"), follow=True)
-        assert "unknown column: colour" in response.content.decode()
-        assert stored_files(_private_media) == []
-
-    def test_another_reviewer_cannot_confirm_my_upload(self, client, reviewer, site_admin, acme):
-        client.force_login(reviewer)
         upload(client, csv_bytes(row()))
+        batch = ImportBatch.objects.get()
         client.force_login(site_admin)
-        response = client.post(reverse("catalog:import-preview"))
-        assert response.url == reverse("catalog:import-upload")
-        assert not Course.objects.exists()
-
-    def test_forged_session_name_is_ignored(self, client, reviewer, acme, _private_media):
-        client.force_login(reviewer)
-        (_private_media / "secret.csv").parent.mkdir(parents=True, exist_ok=True)
-        (_private_media / "secret.csv").write_bytes(csv_bytes(row()))
-        session = client.session
-        session["catalog_import"] = {"name": "secret.csv", "filename": "x"}
-        session.save()
-        response = client.post(reverse("catalog:import-preview"))
-        assert response.url == reverse("catalog:import-upload")
-        assert not Course.objects.exists()
-        assert (_private_media / "secret.csv").exists()
+        for name in ("import-preview", "import-batch", "import-progress"):
+            assert client.get(reverse(f"catalog:{name}", args=[batch.pk])).status_code == 404
+        for name in ("import-confirm", "import-cancel"):
+            assert client.post(reverse(f"catalog:{name}", args=[batch.pk])).status_code == 404
+        batch.refresh_from_db()
+        assert batch.status == ImportBatch.Status.STAGED and not Course.objects.exists()
 
     @pytest.mark.parametrize("query", ["page=abc", "page=-4", "page=99999", "show=bogus"])
     def test_preview_query_strings(self, client, reviewer, acme, query):
         client.force_login(reviewer)
-        upload(client, csv_bytes(row()))
-        assert client.get(f"{reverse('catalog:import-preview')}?{query}").status_code == 200
+        url = upload(client, csv_bytes(row())).url
+        assert client.get(f"{url}?{query}").status_code == 200
 
     @pytest.mark.parametrize(
         "data",
@@ -415,6 +421,7 @@ class TestImportPages:
             "alert" in response.content.decode() or "invalid-feedback" in response.content.decode()
         )
         assert not Course.objects.exists()
+        assert not ImportBatch.objects.exists()
 
     def test_professional_cannot_upload(self, client, professional, acme):
         client.force_login(professional)

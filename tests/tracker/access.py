@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from tests.access import NOT_ALLOWED, NOT_FOUND, PAGE, Route, signed_in
+from tests.access import NOT_ALLOWED, NOT_FOUND, PAGE, Route, reviewers_only, signed_in
 from tracker import services
 from tracker.models import Kind, Program
 
@@ -67,5 +67,19 @@ ROUTES = [
         signed_in(NOT_FOUND) | {"professional": "redirect"},
         kwargs=lambda w: {"pk": w.certification.pk},
         method="post",
+    ),
+    Route("tracker:lapsing", reviewers_only()),
+    # Bad filters are reported on the page, never an error page.
+    Route(
+        "tracker:lapsing",
+        reviewers_only(),
+        query="certifier=zzz&status=bogus&days=abc&page=-3",
+    ),
+    Route("tracker:lapsing-csv", reviewers_only()),
+    # A CSV of some other list than the one asked for would mislead: 400 with the reasons.
+    Route(
+        "tracker:lapsing-csv",
+        reviewers_only() | {"reviewer": 400, "admin": 400},
+        query="days=0",
     ),
 ]
