@@ -1,7 +1,17 @@
 from django import forms
 from django.contrib import admin
 
-from .models import Course, CourseApproval, NumberSequence, Provider, Session
+from tracker.admin import ReadOnly
+
+from .models import (
+    Course,
+    CourseApproval,
+    ImportBatch,
+    ImportRow,
+    NumberSequence,
+    Provider,
+    Session,
+)
 from .numbers import approval_number_error, compact
 
 
@@ -123,3 +133,23 @@ class CourseApprovalAdmin(admin.ModelAdmin):
         if obj.added_by_id is None:
             obj.added_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(ReadOnly, admin.ModelAdmin):
+    """Uploads and their imports: changed only by the upload page, the worker and the sweep."""
+
+    list_display = ["filename", "created_by", "status", "created_at", "rows", "refused"]
+    list_filter = ["status"]
+    search_fields = ["filename", "created_by__email"]
+    list_select_related = ["created_by"]
+
+
+@admin.register(ImportRow)
+class ImportRowAdmin(ReadOnly, admin.ModelAdmin):
+    """A batch's checked rows (up to 100,000 of them: listed a page at a time, never inline)."""
+
+    list_display = ["batch", "line", "number", "action", "message"]
+    list_filter = ["action"]
+    search_fields = ["batch__filename", "number"]
+    list_select_related = ["batch"]

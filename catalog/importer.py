@@ -1,8 +1,10 @@
 """Bulk import of approved courses (and conference sessions) from CSV.
 
-The same code serves the upload page (preview, then confirm) and `manage.py import_courses`.
-It streams: rows are read, checked and written in batches, so memory stays bounded by the
-batch size plus the set of numbers seen in the file (needed to refuse duplicates).
+The same checks and the same writer serve `manage.py import_courses` (`CourseImport.run`: read,
+check and write in one pass) and the upload page, where the file is checked once into a staged
+batch that the preview reads and the worker imports once confirmed (see "Staged batches"
+below). Both stream: rows are read, checked and written in batches, so memory stays bounded by
+the batch size plus the set of numbers seen in the file (needed to refuse duplicates).
 
 Columns (header row required, names case-insensitive, any order):
 
@@ -841,15 +843,20 @@ class _Progress:
 
     def __init__(self, batch_id: int):
         self.batch_id = batch_id
-        self.last = 0.0
+        self.last: float | None = 0.0  # None once reporting has failed
         self.connection = None
         self.sidecar = connection.vendor == "sqlite"
 
     def __call__(self, written: int) -> None:
         now = time.monotonic()
-        if now - self.last >= PROGRESS_EVERY:
-            self.last = now
+        if self.last is None or now - self.last < PROGRESS_EVERY:
+            return
+        self.last = now
+        try:
             self.report(written)
+        except Exception:  # the bar stands still; the import itself goes on
+            log.warning("Import batch %s cannot report its progress", self.batch_id, exc_info=True)
+            self.last = None
 
     def report(self, written: int) -> None:
         if self.sidecar:
@@ -959,9 +966,21 @@ class StagedImport(CourseImport):
         return refused
 
 
+def _last_seen(batch: ImportBatch) -> datetime.datetime | None:
+    return batch.progress_at or batch.started_at or batch.queued_at
+
+
 def _stale(batch: ImportBatch, now: datetime.datetime) -> bool:
-    seen = batch.progress_at or batch.started_at or batch.queued_at
+    """A running batch whose worker has said nothing for STALE_AFTER has stopped: a live
+    import reports at least every few seconds (on SQLite, where it cannot, nobody else can
+    write while it runs, so nobody looks)."""
+    seen = _last_seen(batch)
     return seen is None or now - seen > STALE_AFTER
+
+
+def _died(batch: ImportBatch) -> str:
+    seen = _last_seen(batch)
+    return DIED.format(seen=f"{timezone.localtime(seen):%m/%d/%Y %H:%M}" if seen else "never")
 
 
 def _fail(batch_id: int, error: str, *, now: datetime.datetime | None = None) -> bool:
@@ -981,8 +1000,7 @@ def _claim(batch_id: int, now: datetime.datetime) -> tuple[ImportBatch | None, s
         if batch is None:
             return None, "missing"
         if batch.status == ImportBatch.Status.RUNNING and _stale(batch, now):
-            seen = batch.progress_at or batch.started_at
-            _fail(batch.pk, DIED.format(seen=f"{timezone.localtime(seen):%m/%d/%Y %H:%M}"))
+            _fail(batch.pk, _died(batch), now=now)
             return None, "failed: its worker had stopped"
         if batch.status != ImportBatch.Status.QUEUED:
             return None, batch.status
@@ -1078,8 +1096,7 @@ def batches_sweep(*, now: datetime.datetime) -> str:
         )
         died = [b for b in running if _stale(b, now)]
         for batch in died:
-            seen = batch.progress_at or batch.started_at
-            _fail(batch.pk, DIED.format(seen=f"{timezone.localtime(seen):%m/%d/%Y %H:%M}"), now=now)
+            _fail(batch.pk, _died(batch), now=now)
     if died:
         done.append(f"{len(died)} stopped import(s) marked failed")
     lost = list(

@@ -10,19 +10,24 @@
 * "120d" and "30d" before a course approval expires, to the provider's staff — "course:<id>";
 * "petitions", a weekly digest of the petitions past the reviewers' target — "digest:2026-W05".
 
-Exactly once: the `Reminder` row for (subject, mark) is inserted first, in the transaction that
-queues the email; the unique constraint refuses a second one, so of two scans running at the
-same moment only one sends. A scan that did not run for a while sends only the most urgent mark
-due for each subject and records the earlier ones without an email, so they never go out late.
+Exactly once: the `Reminder` rows for (subject, mark) are inserted first, in the transaction
+(a savepoint, within a batch) that then queues the email; the unique constraint refuses a
+second insert, so of two scans running at the same moment only one sends. A scan that did not
+run for a while sends only the most urgent mark due for each subject and records the earlier
+ones without an email (`email` None), so they never go out late. A met cycle's mark is also
+recorded without an email: there is nothing to remind, and it need not be looked at again.
 
-Deadline reminders and card reminders honour `Preferences.reminders`; approval notices and
-digests honour `Preferences.digests` (no preferences row: both on).
+Deadline and card reminders honour `Preferences.reminders`; approval notices and digests honour
+`Preferences.digests` (no preferences row: both on). A notice for several people (a provider's
+staff, the reviewers) goes to each as their own copy, with their own unsubscribe link.
 
-Cost: the people worth a look are found in SQL (a current cycle whose 90-day mark has come and
-whose lapse is at most a month old; a card within 60 days of expiring before a deadline). They
-are then handled `BATCH_SIZE` at a time: one query for the reminders already recorded and, for
-those with something due, five to load their certifications, cycles, ledger and cards, evaluated
-with the pure rules. Each reminder sent adds its own few writes (the row, the email).
+Cost: the people worth a look are found in SQL (an open cycle whose 90-day mark has come and
+whose lapse is at most a month old; a card within 60 days of expiring before an open cycle's
+deadline; both without those who turned reminders off). They are handled `BATCH_SIZE` at a
+time: one query for the marks already recorded and, when something is due, six to load the
+people, their certifications, open cycles, ledger entries with claims and cards, evaluated with
+the pure rules; then one transaction for the batch's reminders, each costing its savepoint, its
+rows and, per email, the email and its link (`bench/bench_reminders.py` states the bound).
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ from dataclasses import dataclass
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -43,8 +48,8 @@ from accounts.roles import REVIEWER
 from catalog.models import Course
 from petitions.models import Petition
 from tracker import rulebook, rules
-from tracker.models import Certification, CprCard, CreditEntry, Cycle, EntryCredit
-from tracker.selectors import card_data, certification_data, entry_data
+from tracker.models import Certification, CprCard, CreditEntry, Cycle, EntryCredit, Program
+from tracker.selectors import certification_name
 
 from .models import Email, Reminder
 from .services import LISTS, absolute, email_later
@@ -184,7 +189,8 @@ def _recorded(subjects: Iterable[str]) -> dict[str, set[str]]:
     return found
 
 
-def _chunks(items: Sequence, size: int = BATCH_SIZE):
+def _chunks(items: Sequence, size: int | None = None):
+    size = size or BATCH_SIZE
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
@@ -271,51 +277,97 @@ def _due_cards(today: datetime.date) -> list[_Due]:
     return [_Due(pk, user_id, None, None, expires_on) for pk, user_id, expires_on in rows]
 
 
-ENTRY_FIELDS = (
-    "id",
-    "user_id",
-    "kind",
-    "completion_date",
-    "course_id",
-    "program_id",
-    "cpr_card_id",
-    "petition_id",
-    "grade",
-    "is_prep_course",
-    "created_at",
-)
-CLAIM_FIELDS = ("id", "entry_id", "certifier_id", "category", "credit")
+def program_names() -> dict[int, str]:
+    """Each program's name as the portal writes it ("ACE CPT"), by program id: one query."""
+    programs = Program.objects.select_related("certifier")
+    return {p.pk: certification_name(Certification(program=p)) for p in programs}
 
 
-def _load(user_ids: Iterable[int], *, ledgers: Iterable[int], since) -> dict[int, _Person]:
-    """The people's certifications (with cycles), cards and, for `ledgers`, the ledger entries
-    from `since` on, with their claims: five queries."""
+def _load(
+    user_ids: Iterable[int], *, ledgers: Iterable[int], since: datetime.date, names: dict
+) -> dict[int, _Person]:
+    """The people, their certifications with the open cycles, their cards and, for `ledgers`,
+    the ledger entries from `since` on with their claims, as the rules' dataclasses: six
+    queries. Rows are read as plain values: a model instance per row would cost more than
+    the rules themselves (the same mapping as tracker.selectors, without the instances)."""
     user_ids = list(user_ids)
-    people: dict[int, _Person] = {}
-    certifications = (
-        Certification.objects.filter(user_id__in=user_ids)
-        .select_related("user", "program__certifier")
-        .prefetch_related(Prefetch("cycles", queryset=Cycle.objects.order_by("starts_on")))
-        .order_by("user_id", "earned_on", "pk")
+    users = User.objects.filter(pk__in=user_ids).only("pk", "email", "first_name")
+    people = {user.pk: _Person(user, [], [], []) for user in users}
+    cycles: dict[int, list[rules.CycleData]] = {}
+    open_cycles = Cycle.objects.filter(
+        certification__user_id__in=user_ids, renewed_on__isnull=True
+    ).values_list("pk", "certification_id", "starts_on", "ends_on")
+    for pk, certification_id, starts_on, ends_on in open_cycles.order_by():
+        cycles.setdefault(certification_id, []).append(rules.CycleData(pk, starts_on, ends_on))
+    certifications = Certification.objects.filter(user_id__in=user_ids).values_list(
+        "pk", "user_id", "program_id", "program__certifier_id", "earned_on"
     )
-    for certification in certifications:
-        person = people.get(certification.user_id)
-        if person is None:
-            person = people[certification.user_id] = _Person(certification.user, [], [], [])
-        person.certifications.append(certification_data(certification))
+    for pk, user_id, program_id, certifier_id, earned_on in certifications.order_by("pk"):
+        if program_id not in names:  # a program added since the scan began
+            names.update(program_names())
+        people[user_id].certifications.append(
+            rules.CertificationData(
+                pk,
+                certifier_id,
+                program_id,
+                names[program_id],
+                earned_on,
+                tuple(cycles.get(pk, ())),
+            )
+        )
     ledgers = [pk for pk in ledgers if pk in people]
     if ledgers:
-        entries = (
-            CreditEntry.objects.filter(user_id__in=ledgers, completion_date__gte=since)
-            .only(*ENTRY_FIELDS)
-            .prefetch_related(Prefetch("claims", queryset=EntryCredit.objects.only(*CLAIM_FIELDS)))
-            .order_by()
-        )
-        for entry in entries:
-            people[entry.user_id].entries.append(entry_data(entry))
-    for card in CprCard.objects.filter(user_id__in=list(people)).order_by("-expires_on", "-pk"):
-        people[card.user_id].cards.append(card_data(card))
+        for user_id, entry in _entries(ledgers, since):
+            people[user_id].entries.append(entry)
+    cards = CprCard.objects.filter(user_id__in=list(people)).values_list(
+        "pk", "user_id", "issued_on", "expires_on"
+    )
+    for pk, user_id, issued_on, expires_on in cards.order_by("-expires_on", "-pk"):
+        people[user_id].cards.append(rules.CprCardData(pk, issued_on, expires_on))
     return people
+
+
+def _entries(user_ids: list[int], since: datetime.date):
+    """(user id, rules.EntryData) for the people's ledger entries from `since` on: 2 queries."""
+    claims: dict[int, list[rules.Claim]] = {}
+    rows = EntryCredit.objects.filter(
+        entry__user_id__in=user_ids, entry__completion_date__gte=since
+    ).values_list("entry_id", "certifier_id", "credit", "category")
+    for entry_id, certifier_id, credit, category in rows.order_by():
+        claims.setdefault(entry_id, []).append(rules.Claim(certifier_id, credit, category))
+    entries = CreditEntry.objects.filter(
+        user_id__in=user_ids, completion_date__gte=since
+    ).values_list(
+        "pk",
+        "user_id",
+        "kind",
+        "completion_date",
+        "course_id",
+        "program_id",
+        "cpr_card_id",
+        "petition_id",
+        "grade",
+        "is_prep_course",
+        "created_at",
+    )
+    for row in entries.order_by():
+        pk, user_id, kind, day, course, program, card, petition, grade, prep, created = row
+        yield (
+            user_id,
+            rules.EntryData(
+                id=pk,
+                kind=kind,
+                completion_date=day,
+                claims=tuple(claims.get(pk, ())),
+                course_id=course,
+                program_id=program,
+                cpr_card_id=card,
+                petition_id=petition,
+                grade=(grade or "").strip().upper(),
+                is_prep_course=prep,
+                created_at=created,
+            ),
+        )
 
 
 def _cycle_plans(due: Sequence[_Due], today, certifiers, recorded) -> list[tuple[_Due, Plan]]:
@@ -355,6 +407,7 @@ def _people(today: datetime.date, certifiers: dict[int, rules.Certifier]) -> int
     for card in _due_cards(today):
         cards_by_user.setdefault(card.user_id, []).append(card)
     sent = 0
+    names: dict[int, str] = {}
     for chunk in _chunks(sorted(set(by_user) | set(cards_by_user))):
         cycles = [c for user_id in chunk for c in by_user.get(user_id, ())]
         cards = [c for user_id in chunk for c in cards_by_user.get(user_id, ())]
@@ -363,14 +416,20 @@ def _people(today: datetime.date, certifiers: dict[int, rules.Certifier]) -> int
         cycle_plans = _cycle_plans(cycles, today, certifiers, recorded)
         card_plans = _card_plans(cards, today, recorded)
         if cycle_plans or card_plans:
-            sent += _remind_batch(cycle_plans, card_plans, today, certifiers)
+            names = names or program_names()
+            sent += _remind_batch(cycle_plans, card_plans, today, certifiers, names)
     return sent
 
 
-def _remind_batch(cycle_plans, card_plans, today, certifiers) -> int:
+def _remind_batch(cycle_plans, card_plans, today, certifiers, names) -> int:
     ledgers = {cycle.user_id for cycle, _ in cycle_plans}
     since = min((cycle.starts_on for cycle, _ in cycle_plans), default=today)
-    people = _load(ledgers | {card.user_id for card, _ in card_plans}, ledgers=ledgers, since=since)
+    people = _load(
+        ledgers | {card.user_id for card, _ in card_plans},
+        ledgers=ledgers,
+        since=since,
+        names=names,
+    )
     link = absolute(reverse("tracker:dashboard"))
     sends: list[Send] = []
     by_user: dict[int, list[tuple[_Due, Plan]]] = {}
@@ -459,8 +518,11 @@ def card_deadlines(
         cycle = certification.current_cycle
         if cycle is None or cycle.ends_on <= card.expires_on:
             continue
-        certifier = certifiers[certification.certifier_id]
-        if certifier.rules_on(cycle.starts_on).cpr_window == rules.CprWindow.NONE:
+        certifier = certifiers.get(certification.certifier_id)
+        if (
+            certifier is None
+            or certifier.rules_on(cycle.starts_on).cpr_window == rules.CprWindow.NONE
+        ):
             continue
         if any(o.id != card.id and o.current_on(cycle.ends_on) for o in person.cards):
             continue

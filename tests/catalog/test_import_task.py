@@ -12,12 +12,10 @@ import time
 from decimal import Decimal
 
 import pytest
-from asgiref.local import Local
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connection
-from django.tasks import task_backends
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -490,22 +488,3 @@ def run_worker(monkeypatch):
         "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
     )
     return lambda: call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
-
-
-@pytest.fixture
-def database_queue(settings):
-    """Tasks wait in the database queue, as in development and production, for a worker."""
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
-    }
-    _reset_task_backends()
-    yield
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-    _reset_task_backends()
-
-
-def _reset_task_backends():
-    # Django builds each task backend once from settings.TASKS; a changed setting needs a reset.
-    task_backends._settings = None
-    task_backends.__dict__.pop("settings", None)
-    task_backends._connections = Local(task_backends.thread_critical)

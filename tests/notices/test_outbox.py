@@ -32,8 +32,12 @@ def _templates(notice_templates):
 
 
 def test_an_email_waits_in_the_queue_until_the_worker_sends_it(
-    database_queue, professional, django_capture_on_commit_callbacks
+    database_queue, professional, django_capture_on_commit_callbacks, monkeypatch
 ):
+    # The worker closes stale connections between tasks; here that is the test's own.
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
     with django_capture_on_commit_callbacks(execute=True):
         email = queue_receipt(professional)
     assert DBTaskResult.objects.count() == 1  # enqueued in the database, not sent yet
