@@ -11,11 +11,14 @@
 * "petitions", a weekly digest of the petitions past the reviewers' target — "digest:2026-W05".
 
 Exactly once: the `Reminder` rows for (subject, mark) are inserted first, in the transaction
-(a savepoint, within a batch) that then queues the email; the unique constraint refuses a
-second insert, so of two scans running at the same moment only one sends. A scan that did not
-run for a while sends only the most urgent mark due for each subject and records the earlier
-ones without an email (`email` None), so they never go out late. A met cycle's mark is also
-recorded without an email: there is nothing to remind, and it need not be looked at again.
+that then queues the emails; the unique constraint refuses a second insert, so of two scans
+running at the same moment only one sends. A batch's rows go in with one insert, which the
+constraint refuses whole when another scan recorded any of them first: the batch is then
+rolled back and sent again a savepoint per subject, so that only those are left out. A scan
+that did not run for a while sends only the most urgent mark due for each subject and records
+the earlier ones without an email (`email` None), so they never go out late. A met cycle's
+mark is also recorded without an email: there is nothing to remind, and it need not be looked
+at again.
 
 Deadline and card reminders honour `Preferences.reminders`; approval notices and digests honour
 `Preferences.digests` (no preferences row: both on). A notice for several people (a provider's
@@ -26,8 +29,11 @@ whose lapse is at most a month old; a card within 60 days of expiring before an 
 deadline; both without those who turned reminders off). They are handled `BATCH_SIZE` at a
 time: one query for the marks already recorded and, when something is due, six to load the
 people, their certifications, open cycles, ledger entries with claims and cards, evaluated with
-the pure rules; then one transaction for the batch's reminders, each costing its savepoint, its
-rows and, per email, the email and its link (`bench/bench_reminders.py` states the bound).
+the pure rules; then one transaction for the batch: one insert for its reminders, one for
+their emails, one update linking them; once it commits, one more for the emails' tasks (an
+insert each with the database queue). Only when another scan got to some of the batch first
+does it cost, per subject, a savepoint, its rows and its release, and per subject emailed its
+emails and link (`bench/bench_reminders.py` states the bound).
 """
 
 from __future__ import annotations
@@ -51,8 +57,8 @@ from tracker import rulebook, rules
 from tracker.models import Certification, CprCard, CreditEntry, Cycle, EntryCredit, Program
 from tracker.selectors import certification_name
 
-from .models import Email, Reminder
-from .services import LISTS, absolute, email_later
+from .models import Reminder
+from .services import LISTS, absolute, email_many_later
 
 BATCH_SIZE = 500
 ONE_DAY = datetime.timedelta(days=1)
@@ -132,49 +138,83 @@ def digest_subject(day: datetime.date) -> str:
 # --- Sending once ---------------------------------------------------------------------------
 
 
-Emails = Callable[[Reminder], list[Email | None]]
+Emails = Callable[[Reminder], list[dict]]
 
 
 @dataclass(frozen=True, slots=True)
 class Send:
-    """A reminder ready to go: its plan, whose it is, and the emails it queues (None: the
-    mark is recorded with no email, there being nothing to remind)."""
+    """A reminder ready to go: its plan, whose it is, and the emails it queues, as
+    `email_later`'s arguments for the reminder recorded (None: the mark is recorded with no
+    email, there being nothing to remind)."""
 
     plan: Plan
     user: User | None = None
     emails: Emails | None = None
 
+    def rows(self) -> list[Reminder]:
+        """The mark sent now first, then the ones it makes moot: recorded without an email,
+        never sent later."""
+        subject, user = self.plan.subject, self.user
+        marks = (self.plan.send, *self.plan.skipped)
+        return [Reminder(subject=subject, mark=m.name, user=user, due_on=m.due_on) for m in marks]
+
+
+def _queue(recorded: Sequence[tuple[Reminder, Send]]) -> int:
+    """Store the emails of reminders just recorded (one insert), link each reminder to its
+    first email (one update); they leave once the transaction commits. Returns the emails
+    queued."""
+    owners, items = [], []
+    for reminder, send in recorded:
+        for item in send.emails(reminder) if send.emails else ():
+            owners.append(reminder)
+            items.append(item)
+    emails = email_many_later(items)
+    linked: dict[int, Reminder] = {}
+    for reminder, email in zip(owners, emails, strict=True):
+        if email is not None and reminder.pk not in linked:
+            reminder.email = email
+            linked[reminder.pk] = reminder
+    if linked:
+        Reminder.objects.bulk_update(list(linked.values()), ["email"])
+    return sum(email is not None for email in emails)
+
 
 def _send_once(send: Send) -> int:
     """Record the mark (and the ones it makes moot) first, then queue its emails, all in one
-    transaction or savepoint: when another scan recorded any of them first, the unique
-    constraint refuses the rows, this rolls back and nothing is sent. Returns the emails
-    queued."""
-    plan, user = send.plan, send.user
-    rows = [Reminder(subject=plan.subject, mark=plan.send.name, user=user, due_on=plan.send.due_on)]
-    # Made moot by the mark sent now: recorded without an email, never sent later.
-    rows += [
-        Reminder(subject=plan.subject, mark=m.name, user=user, due_on=m.due_on)
-        for m in plan.skipped
-    ]
+    savepoint: when another scan recorded any of them first, the unique constraint refuses
+    the rows, this rolls back and nothing is sent. Returns the emails queued."""
     try:
         with transaction.atomic():
-            reminder = Reminder.objects.bulk_create(rows)[0]
-            queued = [e for e in (send.emails(reminder) if send.emails else []) if e]
-            if queued:
-                reminder.email = queued[0]
-                reminder.save(update_fields=["email"])
+            reminder = Reminder.objects.bulk_create(send.rows())[0]
+            return _queue([(reminder, send)])
     except IntegrityError:
         return 0  # another scan sent it (or settled it): nothing more to do here
-    return len(queued)
+
+
+def _send_batch(sends: Sequence[Send]) -> int:
+    """Every reminder of the batch recorded with one insert, which the unique constraint
+    refuses whole when another scan recorded any of them first; then their emails."""
+    rows = [send.rows() for send in sends]
+    Reminder.objects.bulk_create([row for group in rows for row in group])
+    return _queue([(group[0], send) for group, send in zip(rows, sends, strict=True)])
 
 
 def send_all(sends: Iterable[Send]) -> int:
-    """Send a batch in one transaction, a savepoint per reminder, in subject order: fewer
-    commits, and two scans at once take the rows' locks in the same order (no deadlock).
-    The emails leave once the batch commits. Returns the emails queued."""
-    with transaction.atomic():
-        return sum(_send_once(send) for send in sorted(sends, key=lambda s: s.plan.subject))
+    """Send a batch in one transaction, in subject order: one insert for its reminders, one
+    for its emails, one update linking them, and two scans at once take the rows' locks in
+    the same order (no deadlock). When another scan recorded any of the rows first, the
+    transaction rolls back whole and the batch is sent again a savepoint per reminder, so
+    that only those are left out. The emails leave once the batch commits. Returns the
+    emails queued."""
+    sends = sorted(sends, key=lambda s: s.plan.subject)
+    if not sends:
+        return 0
+    try:
+        with transaction.atomic():
+            return _send_batch(sends)
+    except IntegrityError:
+        with transaction.atomic():
+            return sum(_send_once(send) for send in sends)
 
 
 def _recorded(subjects: Iterable[str]) -> dict[str, set[str]]:
@@ -491,18 +531,22 @@ def _cycle_email(user, result: rules.CycleResult, found: Plan, certifier, link: 
         "link": link,
         **_footer("reminders"),
     }
-    kind = KINDS.get(found.send.name, DEADLINE_KIND)
+    return _to_one(user, KINDS.get(found.send.name, DEADLINE_KIND), context)
 
-    def emails(reminder: Reminder) -> list[Email | None]:
+
+def _to_one(user: User, kind: str, context: dict) -> Emails:
+    """The person's reminder, with their unsubscribe link."""
+
+    def emails(reminder: Reminder) -> list[dict]:
         return [
-            email_later(
-                kind=kind,
-                to=[user.email],
-                context=context,
-                user=user,
-                unsubscribe_list="reminders",
-                about=f"notices.Reminder:{reminder.pk}",
-            )
+            {
+                "kind": kind,
+                "to": [user.email],
+                "context": context,
+                "user": user,
+                "unsubscribe_list": "reminders",
+                "about": f"notices.Reminder:{reminder.pk}",
+            }
         ]
 
     return emails
@@ -545,20 +589,7 @@ def _card_sends(person: _Person, due: _Due, found: Plan, certifiers, link: str) 
         "link": link,
         **_footer("reminders"),
     }
-
-    def emails(reminder: Reminder) -> list[Email | None]:
-        return [
-            email_later(
-                kind="reminder_card",
-                to=[user.email],
-                context=context,
-                user=user,
-                unsubscribe_list="reminders",
-                about=f"notices.Reminder:{reminder.pk}",
-            )
-        ]
-
-    return [Send(found, user, emails)]
+    return [Send(found, user, _to_one(user, "reminder_card", context))]
 
 
 # --- Provider staff: course approvals expiring ----------------------------------------------
@@ -620,16 +651,16 @@ def _remind_staff(plans: list[tuple[Course, Plan]], today: datetime.date) -> int
 def _to_each(recipients: Iterable[User], kind: str, context: dict):
     """One email per person, each with its own unsubscribe link."""
 
-    def emails(reminder: Reminder) -> list[Email | None]:
+    def emails(reminder: Reminder) -> list[dict]:
         return [
-            email_later(
-                kind=kind,
-                to=[person.email],
-                context={"name": person.first_name, **context},
-                user=person,
-                unsubscribe_list="digests",
-                about=f"notices.Reminder:{reminder.pk}",
-            )
+            {
+                "kind": kind,
+                "to": [person.email],
+                "context": {"name": person.first_name, **context},
+                "user": person,
+                "unsubscribe_list": "digests",
+                "about": f"notices.Reminder:{reminder.pk}",
+            }
             for person in recipients
         ]
 

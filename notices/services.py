@@ -3,7 +3,8 @@ nothing is lost silently.
 
 `email_later` renders an email from `templates/email/<kind>_subject.txt`, `<kind>.txt` and
 `<kind>.html`, stores it (an `Email` row) and enqueues its delivery after the transaction
-commits. `deliver` sends one stored email once; a failure is recorded and retried with backoff
+commits; `email_many_later` does the same for many at once (one insert, one transaction of
+tasks). `deliver` sends one stored email once; a failure is recorded and retried with backoff
 (`retry_due`, run by the periodic `tick`), then marked failed with its error.
 """
 
@@ -72,6 +73,35 @@ def _render(kind: str, context: dict) -> tuple[str, str, str]:
     return subject, text, html
 
 
+def _prepare(
+    *,
+    kind: str,
+    to: Iterable[str],
+    context: dict,
+    user=None,
+    unsubscribe_list: str = "",
+    about: str = "",
+) -> Email | None:
+    """The email rendered, not saved yet; None when there is nobody to send to."""
+    recipients = sorted({address for address in to if address})
+    if not recipients:
+        return None
+    context = {"site_url": settings.SITE_URL, **context}
+    if unsubscribe_list:
+        context["unsubscribe_url"] = unsubscribe_url(user.pk, unsubscribe_list)
+    subject, text, html = _render(kind, context)
+    return Email(
+        kind=kind,
+        to=recipients,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        user=user,
+        unsubscribe_list=unsubscribe_list,
+        about=about,
+    )
+
+
 def email_later(
     *,
     kind: str,
@@ -88,25 +118,32 @@ def email_later(
     `user`: it then carries a one-click unsubscribe link (RFC 8058). Returns None when there
     is nobody to send to.
     """
-    recipients = sorted({address for address in to if address})
-    if not recipients:
-        return None
-    context = {"site_url": settings.SITE_URL, **context}
-    if unsubscribe_list:
-        context["unsubscribe_url"] = unsubscribe_url(user.pk, unsubscribe_list)
-    subject, text, html = _render(kind, context)
-    email = Email.objects.create(
+    email = _prepare(
         kind=kind,
-        to=recipients,
-        subject=subject,
-        body_text=text,
-        body_html=html,
+        to=to,
+        context=context,
         user=user,
         unsubscribe_list=unsubscribe_list,
         about=about,
     )
+    if email is None:
+        return None
+    email.save(force_insert=True)
     transaction.on_commit(lambda: enqueue(email.pk), robust=True)
     return email
+
+
+def email_many_later(items: Iterable[dict]) -> list[Email | None]:
+    """`email_later` for many emails at once, each item holding its keyword arguments: the
+    emails are rendered, stored with one insert (PostgreSQL and SQLite hand the new ids back)
+    and enqueued once the transaction commits (`enqueue_many`). Returns them in the items'
+    order, None where there was nobody to send to."""
+    emails = [_prepare(**item) for item in items]
+    stored = Email.objects.bulk_create([email for email in emails if email is not None])
+    if stored:
+        ids = [email.pk for email in stored]
+        transaction.on_commit(lambda: enqueue_many(ids), robust=True)
+    return emails
 
 
 def enqueue(email_id: int, run_after: datetime.datetime | None = None) -> None:
@@ -117,6 +154,23 @@ def enqueue(email_id: int, run_after: datetime.datetime | None = None) -> None:
         task.enqueue(email_id)
     except Exception:  # the queue itself is down: the periodic sweep enqueues it again
         log.exception("Could not enqueue email %s; the next tick retries it.", email_id)
+
+
+def enqueue_many(email_ids: list[int]) -> None:
+    """Enqueue each email, all in one transaction: with the database queue, one commit rather
+    than one per task. Should any fail, each is enqueued again on its own (a failure logged
+    and left to the next tick): a queue outside the database may then hold an email twice,
+    which `send_email` shrugs off (it sends a stored email once)."""
+    from .tasks import send_email
+
+    try:
+        with transaction.atomic():
+            for email_id in email_ids:
+                send_email.enqueue(email_id)
+    except Exception:  # the queue itself failed: one at a time, so that the rest still go
+        log.exception("Could not enqueue %s emails at once; enqueuing each.", len(email_ids))
+        for email_id in email_ids:
+            enqueue(email_id)
 
 
 def _message(email: Email) -> EmailMultiAlternatives:
