@@ -2,12 +2,9 @@
 worker's progress, and the catalog holds every row at the end (issue: the import as a task)."""
 
 import re
-import threading
 import time
 
 import pytest
-from django.db import OperationalError, connection
-from django_tasks_db.management.commands.db_worker import Worker
 from playwright.sync_api import expect
 
 from catalog.models import Course
@@ -30,35 +27,6 @@ def write_csv(path, rows):
                 "2024-01-01,2028-12-31\r\n"
             )
     return rows
-
-
-@pytest.fixture
-def worker(database_queue, monkeypatch):
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        pytest.skip("run with SQLITE_TEST_FILE=var/test-browser.sqlite3, as make test does")
-    loop = Worker(
-        queue_names=["default"],
-        interval=0.2,
-        batch=False,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="browser-import",
-        excluded_queue_names=[],
-    )
-
-    def run():
-        while loop.running:
-            try:
-                loop.run()
-            except OperationalError:
-                time.sleep(0.2)
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    yield loop
-    loop.running = False
-    thread.join(timeout=60)
 
 
 def test_a_large_import_returns_at_once_shows_progress_and_finishes(page, login, worker, tmp_path):

@@ -2,13 +2,10 @@
 sends the receipt with no further command."""
 
 import datetime
-import threading
 import time
 
 import pytest
 from django.core import mail
-from django.db import OperationalError, connection
-from django_tasks_db.management.commands.db_worker import Worker
 from playwright.sync_api import expect
 
 from notices.models import Email
@@ -17,39 +14,6 @@ from tests.accounts.factories import ProfessionalFactory
 from tests.tracker.factories import CertificationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def worker(database_queue):
-    """`manage.py worker`'s loop, in a thread of the test process (the same test database)."""
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        # Three threads writing: SQLite needs a file (scripts/test.sh sets SQLITE_TEST_FILE).
-        pytest.skip("run with SQLITE_TEST_FILE=var/test-browser.sqlite3, as make test does")
-    loop = Worker(
-        queue_names=["default"],
-        interval=0.2,
-        batch=False,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="browser-test",
-        excluded_queue_names=[],
-    )
-
-    def run():
-        # The tests' in-memory SQLite refuses a lock at once where a real database file waits
-        # (busy timeout): the loop starts again, as a restarted worker process would.
-        while loop.running:
-            try:
-                loop.run()
-            except OperationalError:
-                time.sleep(0.1)
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    yield loop
-    loop.running = False
-    thread.join(timeout=5)
 
 
 def test_filing_a_petition_emails_a_receipt_through_the_worker(page, login, worker):
