@@ -13,6 +13,8 @@ from django.db.models import Count
 from django.utils import timezone
 
 from notices import reminders
+from notices import services as notices
+from notices import tasks as notice_tasks
 from notices.models import Email, Preferences, Reminder
 from petitions.models import Petition
 from tests.accounts.factories import (
@@ -298,6 +300,37 @@ def test_a_batch_another_scan_got_to_first_is_sent_a_reminder_at_a_time(
     emailed = Reminder.objects.exclude(email=None).order_by("subject")
     assert [r.subject for r in emailed] == sorted(f"cycle:{c.pk}" for c in (cycles[0], cycles[2]))
     assert sorted(m.to[0] for m in mail.outbox) == sorted([people[0].email, people[2].email])
+
+
+def test_many_emails_are_stored_at_once_and_enqueued_after_the_commit(
+    db,
+    notice_templates,
+    django_assert_num_queries,
+    django_capture_on_commit_callbacks,
+    monkeypatch,
+):
+    def item(address):
+        return {"kind": "test_notice", "to": [address], "context": {"title": "T", "link": "/"}}
+
+    enqueued = []
+
+    class QueueFailingOnce:
+        def enqueue(self, email_id):
+            enqueued.append(email_id)
+            if len(enqueued) == 2:
+                raise RuntimeError("queue down")
+
+    monkeypatch.setattr(notice_tasks, "send_email", QueueFailingOnce())
+    with django_capture_on_commit_callbacks(execute=True):
+        with django_assert_num_queries(1):
+            emails = notices.email_many_later([item("a@example.com"), item(""), item("b@x.org")])
+        assert enqueued == []  # not before the commit
+    first, nobody, second = emails
+    assert nobody is None
+    assert list(Email.objects.order_by("pk")) == [first, second]
+    assert (first.to, first.subject) == (["a@example.com"], "About T")
+    # All in one go failed at the second: then each on its own.
+    assert enqueued == [first.pk, second.pk, first.pk, second.pk]
 
 
 # --- CPR/AED cards -----------------------------------------------------------------------------
