@@ -30,6 +30,7 @@ import logging
 import os
 import re
 import time
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.validators import validate_email
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
@@ -697,7 +699,10 @@ def decode_check(binary) -> None:
 
 # --- Staged batches: the upload page's import ------------------------------------------------
 #
-# The upload is checked once, as it arrives, into an ImportBatch: one ImportRow per data row,
+# The upload request only checks the file's envelope (UTF-8, a header row with the required
+# columns), keeps the file in default_storage and creates a "checking" batch; the worker's
+# `catalog.tasks.stage` then checks it once (`batch_check`, as `batch_stage` does for a
+# file at hand) into the ImportBatch: one ImportRow per data row,
 # with its outcome in words and, when valid, its cleaned values (`row_values`). A table rather
 # than a file: the preview pages read one page of it by index, the worker reads it a thousand
 # rows at a time in line order, so neither holds more than a page or a batch in memory at
@@ -714,6 +719,10 @@ REQUEUE_AFTER = datetime.timedelta(minutes=10)
 ABANDONED_AFTER = datetime.timedelta(days=1)
 PROGRESS_EVERY = 1.0  # seconds between two progress reports of a running import
 IMPORT_DIR = "catalog-imports"
+CHECK_DIED = (
+    "The worker stopped while checking the file (last seen {seen}); nothing was kept. "
+    "Upload the file again to retry."
+)
 DIED = (
     "The worker stopped during the import (last seen {seen}); the database undid it, so "
     "nothing was imported. Upload the file again to retry."
@@ -773,18 +782,7 @@ def batch_stage(*, binary, filename: str, user) -> ImportBatch:
         batch = ImportBatch.objects.create(created_by=user, filename=filename[:200])
         importer = CourseImport(open_text(binary))
         for pairs in importer.checked():
-            ImportRow.objects.bulk_create(
-                ImportRow(
-                    batch=batch,
-                    line=result.line,
-                    number=result.number[:20],
-                    action=result.action,
-                    message=result.message,
-                    title=result.title[:300],
-                    values=row_values(row) if row is not None else None,
-                )
-                for result, row in pairs
-            )
+            _stage_chunk(batch, pairs)
         s = importer.summary
         batch.rows = s.rows
         batch.to_write = s.valid
@@ -793,6 +791,149 @@ def batch_stage(*, binary, filename: str, user) -> ImportBatch:
         batch.providers_created = s.providers_created
         batch.save()
     return batch
+
+
+def _stage_chunk(batch: ImportBatch, pairs) -> None:
+    ImportRow.objects.bulk_create(
+        ImportRow(
+            batch=batch,
+            line=result.line,
+            number=result.number[:20],
+            action=result.action,
+            message=result.message,
+            title=result.title[:300],
+            values=row_values(row) if row is not None else None,
+        )
+        for result, row in pairs
+    )
+
+
+def _check_header(binary) -> None:
+    """Refuse, reading no further than the first data row, a file without a readable header
+    row naming the required columns."""
+    text = open_text(binary)
+    try:
+        next(_records(text), None)
+    finally:
+        text.detach()
+        binary.seek(0)
+
+
+def batch_receive(*, binary, filename: str, user) -> ImportBatch:
+    """Take an upload for the worker to check: its envelope only (UTF-8, the header row) is
+    checked here, the file kept in default_storage and a "checking" batch created, whose
+    `stage` task is queued once committed. A new upload replaces the user's batch
+    still waiting for confirmation. Raises ImportFileError (and keeps nothing) when the file
+    as a whole cannot be read."""
+    decode_check(binary)
+    _check_header(binary)
+    name = default_storage.save(f"{IMPORT_DIR}/uploads/{uuid.uuid4().hex}.csv", File(binary))
+    try:
+        with transaction.atomic():
+            ImportBatch.objects.of(user).filter(status=ImportBatch.Status.STAGED).delete()
+            batch = ImportBatch.objects.create(
+                created_by=user,
+                filename=filename[:200],
+                file=name,
+                status=ImportBatch.Status.CHECKING,
+            )
+            transaction.on_commit(lambda: _enqueue_check(batch.pk), robust=True)
+    except BaseException:
+        default_storage.delete(name)
+        raise
+    return batch
+
+
+def _enqueue_check(batch_id: int) -> None:
+    from .tasks import stage
+
+    try:
+        stage.enqueue(batch_id)
+    except Exception:  # the queue is down: the sweep fails the batch after STALE_AFTER
+        log.exception("Could not queue the check of import batch %s.", batch_id)
+
+
+def _claim_check(batch_id: int, now: datetime.datetime) -> tuple[ImportBatch | None, str]:
+    """Take a "checking" batch no worker has started on: (the batch, "") or (None, why not)."""
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().filter(pk=batch_id).first()
+        if batch is None:
+            return None, "missing"
+        if batch.status != ImportBatch.Status.CHECKING:
+            return None, batch.status
+        if batch.started_at is not None:
+            if _stale(batch, now):
+                _fail_check(batch, _died(batch, CHECK_DIED), now=now)
+                return None, "failed: its worker had stopped"
+            return None, "checking already"
+        batch.started_at = batch.progress_at = now
+        batch.save(update_fields=["started_at", "progress_at"])
+    return batch, ""
+
+
+def _fail_check(batch: ImportBatch, error: str, *, now: datetime.datetime | None = None) -> bool:
+    """Mark a batch still being checked failed: its rows checked so far and its file go."""
+    failed = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.CHECKING).update(
+        status=ImportBatch.Status.FAILED, error=error[:4000], finished_at=now or timezone.now()
+    )
+    ImportRow.objects.filter(batch_id=batch.pk).delete()
+    if batch.file:
+        with suppress(OSError):
+            default_storage.delete(batch.file)
+    return bool(failed)
+
+
+def _check_stored(batch: ImportBatch, batch_size: int) -> Summary:
+    """Check the stored file into the batch's rows, a committed chunk at a time, so the batch
+    page sees how far it is (`rows`) and the sweep sees it alive (`progress_at`)."""
+    with default_storage.open(batch.file, "rb") as binary:
+        importer = CourseImport(open_text(binary), batch_size=batch_size)
+        for pairs in importer.checked():
+            with transaction.atomic():
+                _stage_chunk(batch, pairs)
+                alive = ImportBatch.objects.filter(
+                    pk=batch.pk, status=ImportBatch.Status.CHECKING
+                ).update(rows=importer.summary.rows, progress_at=timezone.now())
+            if not alive:
+                raise _Overtaken("The check was given up while it ran; nothing was kept.")
+    return importer.summary
+
+
+def batch_check(batch_id: int, *, batch_size: int = BATCH) -> str:
+    """The worker's half of an upload: check the stored file once into the batch's rows and
+    mark it staged, deleting the file; a file that cannot be read fails the batch with why."""
+    batch, why_not = _claim_check(batch_id, timezone.now())
+    if batch is None:
+        return why_not
+    try:
+        s = _check_stored(batch, batch_size)
+    except Exception as error:
+        log.exception("Checking import batch %s failed", batch.pk)
+        if isinstance(error, _Overtaken):
+            reason = str(error)
+        elif isinstance(error, ImportFileError):
+            reason = f"Nothing was kept. {error}"
+        else:
+            reason = f"Nothing was kept. {_describe(error)}"
+        _fail_check(batch, reason)
+        return "failed"
+    staged = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.CHECKING).update(
+        status=ImportBatch.Status.STAGED,
+        rows=s.rows,
+        to_write=s.valid,
+        created=s.created,
+        updated=s.updated,
+        sessions=s.sessions,
+        refused=s.refused,
+        providers_created=s.providers_created,
+        file="",
+    )
+    if not staged:
+        _fail_check(batch, "The check was given up while it ran; nothing was kept.")
+        return "failed"
+    with suppress(OSError):
+        default_storage.delete(batch.file)
+    return "staged"
 
 
 def _locked(batch: ImportBatch) -> ImportBatch:
@@ -967,7 +1108,7 @@ class StagedImport(CourseImport):
 
 
 def _last_seen(batch: ImportBatch) -> datetime.datetime | None:
-    return batch.progress_at or batch.started_at or batch.queued_at
+    return batch.progress_at or batch.started_at or batch.queued_at or batch.created_at
 
 
 def _stale(batch: ImportBatch, now: datetime.datetime) -> bool:
@@ -978,9 +1119,9 @@ def _stale(batch: ImportBatch, now: datetime.datetime) -> bool:
     return seen is None or now - seen > STALE_AFTER
 
 
-def _died(batch: ImportBatch) -> str:
+def _died(batch: ImportBatch, message: str = DIED) -> str:
     seen = _last_seen(batch)
-    return DIED.format(seen=f"{timezone.localtime(seen):%m/%d/%Y %H:%M}" if seen else "never")
+    return message.format(seen=f"{timezone.localtime(seen):%m/%d/%Y %H:%M}" if seen else "never")
 
 
 def _fail(batch_id: int, error: str, *, now: datetime.datetime | None = None) -> bool:
@@ -1085,8 +1226,22 @@ def _old_files(cutoff: datetime.datetime) -> int:
     return removed
 
 
+def _sweep_checking(now: datetime.datetime) -> int:
+    """Batches left "checking" by a worker that stopped (or never started): failed after
+    STALE_AFTER without progress, with their file deleted."""
+    with transaction.atomic():
+        checking = ImportBatch.objects.select_for_update(skip_locked=True).filter(
+            status=ImportBatch.Status.CHECKING
+        )
+        stuck = [b for b in checking if _stale(b, now)]
+        for batch in stuck:
+            _fail_check(batch, _died(batch, CHECK_DIED), now=now)
+    return len(stuck)
+
+
 def batches_sweep(*, now: datetime.datetime) -> str:
-    """The periodic clean-up: running batches whose worker stopped are marked failed, queued
+    """The periodic clean-up: running (or checking) batches whose worker stopped are marked
+    failed, queued
     ones the queue lost are queued again, staged ones abandoned for a day are deleted with
     their rows, and leftover files go."""
     done = []
@@ -1099,6 +1254,8 @@ def batches_sweep(*, now: datetime.datetime) -> str:
             _fail(batch.pk, _died(batch), now=now)
     if died:
         done.append(f"{len(died)} stopped import(s) marked failed")
+    if stuck := _sweep_checking(now):
+        done.append(f"{stuck} stopped check(s) of an upload marked failed")
     lost = list(
         ImportBatch.objects.filter(
             status=ImportBatch.Status.QUEUED, queued_at__lt=now - REQUEUE_AFTER

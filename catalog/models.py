@@ -316,11 +316,12 @@ class ImportBatchQuerySet(models.QuerySet):
 
 
 class ImportBatch(models.Model):
-    """One uploaded CSV of courses. Checked once when uploaded (every row's outcome, and the
-    valid rows' values, kept as ImportRows), then imported by the worker once confirmed: all
-    rows in one transaction, so a batch is either imported whole or not at all."""
+    """One uploaded CSV of courses. Checked once by the worker after the upload (every row's
+    outcome, and the valid rows' values, kept as ImportRows), then imported by the worker once
+    confirmed: all rows in one transaction, so a batch is either imported whole or not at all."""
 
     class Status(models.TextChoices):
+        CHECKING = "checking", "Checking the file"
         STAGED = "staged", "Checked, waiting for confirmation"
         QUEUED = "queued", "Waiting for the worker"
         RUNNING = "running", "Importing"
@@ -331,6 +332,8 @@ class ImportBatch(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     filename = models.CharField(max_length=200)
+    # The uploaded file in default_storage while the worker checks it; deleted once checked.
+    file = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.STAGED)
     created_at = models.DateTimeField(db_default=Now())
     queued_at = models.DateTimeField(null=True, blank=True)

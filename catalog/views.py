@@ -480,9 +480,10 @@ def provider_staff_remove(request, pk, user_pk):
 
 
 # --- Bulk import ----------------------------------------------------------------------------
-# An upload is checked once into a staged batch (importer.batch_stage); the preview reads that
-# batch; confirming queues the import for the worker and shows the batch page, whose progress
-# partial polls until the import is done or failed.
+# An upload's envelope is checked in the request and the file kept for the worker, which checks
+# it once into a staged batch (importer.batch_receive, batch_check) while the batch page polls;
+# the preview reads that batch; confirming queues the import for the worker and shows the batch
+# page, whose progress partial polls until the import is done or failed.
 
 PREVIEW_PER_PAGE = 100
 RECENT_BATCHES = 10
@@ -510,11 +511,11 @@ def import_upload(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            batch = importer.batch_stage(binary=upload, filename=upload.name, user=request.user)
+            batch = importer.batch_receive(binary=upload, filename=upload.name, user=request.user)
         except ImportFileError as error:
             form.add_error("file", f"Nothing was kept. {error}")
         else:
-            return redirect(batch)
+            return redirect("catalog:import-batch", pk=batch.pk)
     return render(
         request,
         "catalog/import_upload.html",
@@ -585,7 +586,8 @@ def import_batch(request, pk):
 @reviewer_required
 @require_safe
 def import_progress(request, pk):
-    """The batch page's progress, polled every second until the import is done or failed."""
+    """The batch page's progress, polled every second while the upload is checked (until it is
+    staged) and while the import runs (until it is done or failed)."""
     batch = _own_batch(request, pk)
     return render(
         request,

@@ -1,5 +1,7 @@
-"""A 100,000-row catalog import confirmed in the browser: the page comes back at once, shows the
-worker's progress, and the catalog holds every row at the end (issue: the import as a task)."""
+"""A 100,000-row catalog import in the browser: the upload comes back at once and the batch page
+follows the worker checking the rows, then links to the preview; confirming comes back at once,
+shows the worker's progress, and the catalog holds every row at the end (issue: the import as a
+task; the rows checked in the worker)."""
 
 import re
 import time
@@ -38,8 +40,17 @@ def test_a_large_import_returns_at_once_shows_progress_and_finishes(page, login,
     page.set_default_timeout(120_000)
     page.goto("/catalog/import/")
     page.get_by_label("CSV file").set_input_files(str(csv_path))
+    started = time.monotonic()
     page.get_by_role("button", name="Upload and preview").click()
-    page.wait_for_url(re.compile(r"/catalog/import/\d+/"))
+    page.wait_for_url(re.compile(r"/catalog/import/\d+/$"))
+    assert time.monotonic() - started < 5, "the upload waited for the rows to be checked"
+    progress = page.locator("#import-progress")
+    expect(progress).to_have_attribute("data-status", "checking")
+    expect(page.locator(".import-checking")).to_contain_text("Checking rows:")
+    review = page.get_by_role("link", name=f"Review the {rows} valid and 0 refused rows")
+    expect(review).to_be_visible(timeout=180_000)
+    review.click()
+    page.wait_for_url(re.compile(r"/catalog/import/\d+/preview/"))
     confirm = page.get_by_role("button", name=f"Import {rows} valid rows")
     started = time.monotonic()
     confirm.click()

@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connection
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -54,6 +55,14 @@ def a_file():
 
 def stage(user, data=None, filename="courses.csv"):
     return importer.batch_stage(binary=io.BytesIO(data or a_file()), filename=filename, user=user)
+
+
+def upload(client, data, filename="courses.csv"):
+    """Post a file on the upload page; its commit queues the check, run at once here."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(
+            reverse("catalog:import-upload"), {"file": ContentFile(data, name=filename)}
+        )
 
 
 def confirm(batch, capture):
@@ -110,11 +119,10 @@ class TestStaging:
         self, client, reviewer, acme, monkeypatch
     ):
         client.force_login(reviewer)
-        response = client.post(
-            reverse("catalog:import-upload"),
-            {"file": ContentFile(a_file(), name="courses.csv")},
-        )
+        response = upload(client, a_file())
         batch = ImportBatch.objects.get()
+        assert response.url == reverse("catalog:import-batch", args=[batch.pk])
+        response = client.get(response.url)
         assert response.url == reverse("catalog:import-preview", args=[batch.pk])
 
         def no_parsing(*args, **kwargs):
@@ -133,9 +141,8 @@ class TestStaging:
     def test_the_preview_pages_through_many_rows(self, client, reviewer, acme):
         client.force_login(reviewer)
         data = csv_bytes(*(row(f"CA{30000 + i}", f"Course {i}") for i in range(250)))
-        url = client.post(
-            reverse("catalog:import-upload"), {"file": ContentFile(data, name="big.csv")}
-        ).url
+        upload(client, data, "big.csv")
+        url = reverse("catalog:import-preview", args=[ImportBatch.objects.get().pk])
         last = client.get(url, {"page": 3}).context["page_obj"]
         assert [r.line for r in last][:2] == [202, 203] and len(last) == 50
 
@@ -146,6 +153,70 @@ class TestStaging:
         body = client.get(reverse("catalog:import-upload")).content.decode()
         assert "spring.csv" in body and batch.get_absolute_url() in body
         assert other.get_absolute_url() not in body
+
+
+def receive(user, data=None, filename="courses.csv"):
+    """An upload taken by the page but not yet checked by the worker (no commit: no task)."""
+    return importer.batch_receive(binary=io.BytesIO(data or a_file()), filename=filename, user=user)
+
+
+class TestCheckingInTheWorker:
+    def test_the_upload_keeps_the_file_and_the_task_checks_it(
+        self, client, reviewer, acme, _private_media
+    ):
+        batch = receive(reviewer)
+        assert batch.status == "checking" and batch.file.startswith("catalog-imports/")
+        assert default_storage.exists(batch.file) and not batch.checked_rows.exists()
+        client.force_login(reviewer)
+        page = client.get(reverse("catalog:import-batch", args=[batch.pk]))
+        assert page.status_code == 200 and "Checking rows: 0 so far" in page.content.decode()
+        progress = client.get(reverse("catalog:import-progress", args=[batch.pk]))
+        assert 'data-status="checking"' in progress.content.decode()
+        assert "hx-get" in progress.content.decode()
+        assert importer.batch_check(batch.pk, batch_size=2) == "staged"
+        checked = fresh(batch)
+        assert (checked.status, checked.rows, checked.to_write, checked.refused) == (
+            "staged",
+            6,
+            5,
+            1,
+        )
+        assert checked.file == "" and not default_storage.exists(batch.file)
+        assert checked.checked_rows.count() == 6 and nothing_imported()
+        body = client.get(reverse("catalog:import-progress", args=[batch.pk])).content.decode()
+        assert "Review the 5 valid and 1 refused row" in body
+        assert reverse("catalog:import-preview", args=[batch.pk]) in body
+        # Checked once: a second run of the task does nothing.
+        assert importer.batch_check(batch.pk) == "staged"
+        assert fresh(batch).checked_rows.count() == 6
+
+    def test_header_errors_are_refused_by_the_request(self, reviewer, acme, _private_media):
+        with pytest.raises(importer.ImportFileError, match="missing column"):
+            receive(reviewer, b"number,title\nCA20001,x\n")
+        assert not ImportBatch.objects.exists() and not list(_private_media.rglob("*.csv"))
+
+    def test_a_file_that_cannot_be_parsed_fails_the_batch(self, reviewer, acme):
+        batch = receive(reviewer)
+        default_storage.delete(batch.file)
+        assert importer.batch_check(batch.pk) == "failed"
+        failed = fresh(batch)
+        assert failed.status == "failed" and "Nothing was kept" in failed.error
+        assert not failed.checked_rows.exists()
+
+    def test_the_sweep_fails_a_check_whose_worker_stopped(self, reviewer, acme):
+        batch = receive(reviewer)
+        alive = receive(ReviewerFactory())
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            started_at=timezone.now() - datetime.timedelta(minutes=20),
+            progress_at=timezone.now() - datetime.timedelta(minutes=6),
+        )
+        result = tasks.sweep(now=timezone.now())
+        assert "1 stopped check(s) of an upload marked failed" in result
+        failed = fresh(batch)
+        assert failed.status == "failed" and "while checking the file" in failed.error
+        assert not default_storage.exists(batch.file)
+        assert fresh(alive).status == "checking" and default_storage.exists(alive.file)
+        assert importer.batch_check(batch.pk) == "failed"
 
 
 class TestConfirm:
