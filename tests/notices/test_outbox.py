@@ -101,3 +101,28 @@ def test_backoff_doubles():
 def test_tick_runs_the_periodic_jobs(settings, capsys):
     settings.PERIODIC_JOBS = ["notices.services.retry_due"]
     call_command("tick")  # once, and returns
+
+
+def test_the_one_click_unsubscribe_header_stays_a_plain_link(
+    professional, django_capture_on_commit_callbacks
+):
+    """RFC 8058: List-Unsubscribe must hold the URL itself, not encoded words a client cannot
+    follow; long signed URLs are not folded."""
+    with django_capture_on_commit_callbacks(execute=True):
+        email = services.email_later(
+            kind="test_notice",
+            to=[professional.email],
+            context={"title": "Digest", "link": services.absolute("/")},
+            user=professional,
+            unsubscribe_list="digests",
+        )
+    (sent,) = mail.outbox
+    for policy_name in ("default", "SMTP"):
+        from email import policy
+
+        raw = sent.message(policy=getattr(policy, policy_name)).as_string()
+        line = next(h for h in raw.splitlines() if h.startswith("List-Unsubscribe:"))
+        url = services.unsubscribe_url(professional.pk, "digests")
+        assert line == f"List-Unsubscribe: <{url}>"
+        assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in raw
+    assert email.unsubscribe_list == "digests"
