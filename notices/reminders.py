@@ -53,8 +53,8 @@ from accounts.models import User
 from accounts.roles import REVIEWER
 from catalog.models import Course
 from petitions.models import Petition
-from tracker import rulebook, rules
-from tracker.models import Certification, CprCard, CreditEntry, Cycle, EntryCredit, Program
+from tracker import rulebook, rules, selectors
+from tracker.models import Certification, CprCard, Cycle, Program
 from tracker.selectors import certification_name
 
 from .models import Reminder
@@ -357,57 +357,14 @@ def _load(
         )
     ledgers = [pk for pk in ledgers if pk in people]
     if ledgers:
-        for user_id, entry in _entries(ledgers, since):
-            people[user_id].entries.append(entry)
+        for user_id, entries in selectors.ledgers_data(ledgers, since=since).items():
+            people[user_id].entries.extend(entries)
     cards = CprCard.objects.filter(user_id__in=list(people)).values_list(
         "pk", "user_id", "issued_on", "expires_on"
     )
     for pk, user_id, issued_on, expires_on in cards.order_by("-expires_on", "-pk"):
         people[user_id].cards.append(rules.CprCardData(pk, issued_on, expires_on))
     return people
-
-
-def _entries(user_ids: list[int], since: datetime.date):
-    """(user id, rules.EntryData) for the people's ledger entries from `since` on: 2 queries."""
-    claims: dict[int, list[rules.Claim]] = {}
-    rows = EntryCredit.objects.filter(
-        entry__user_id__in=user_ids, entry__completion_date__gte=since
-    ).values_list("entry_id", "certifier_id", "credit", "category")
-    for entry_id, certifier_id, credit, category in rows.order_by():
-        claims.setdefault(entry_id, []).append(rules.Claim(certifier_id, credit, category))
-    entries = CreditEntry.objects.filter(
-        user_id__in=user_ids, completion_date__gte=since
-    ).values_list(
-        "pk",
-        "user_id",
-        "kind",
-        "completion_date",
-        "course_id",
-        "program_id",
-        "cpr_card_id",
-        "petition_id",
-        "grade",
-        "is_prep_course",
-        "created_at",
-    )
-    for row in entries.order_by():
-        pk, user_id, kind, day, course, program, card, petition, grade, prep, created = row
-        yield (
-            user_id,
-            rules.EntryData(
-                id=pk,
-                kind=kind,
-                completion_date=day,
-                claims=tuple(claims.get(pk, ())),
-                course_id=course,
-                program_id=program,
-                cpr_card_id=card,
-                petition_id=petition,
-                grade=(grade or "").strip().upper(),
-                is_prep_course=prep,
-                created_at=created,
-            ),
-        )
 
 
 def _cycle_plans(due: Sequence[_Due], today, certifiers, recorded) -> list[tuple[_Due, Plan]]:

@@ -20,7 +20,7 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import Exists, OuterRef, Q
 
 from . import rules, selectors
-from .models import CprCard, CreditEntry, Cycle, EntryCredit
+from .models import CprCard, Cycle
 
 DEFAULT_DAYS = 90
 MAX_DAYS = 730
@@ -29,20 +29,6 @@ PER_PAGE = 50
 AT_RISK, GRACE, LAPSED = rules.Status.AT_RISK, rules.Status.GRACE, rules.Status.LAPSED
 # The statuses the list shows, in its order, with the label of each filter.
 STATUSES = {AT_RISK: "At risk", GRACE: "In grace period", LAPSED: "Lapsed recently"}
-
-ENTRY_FIELDS = (
-    "id",
-    "user_id",
-    "kind",
-    "completion_date",
-    "course_id",
-    "program_id",
-    "cpr_card_id",
-    "petition_id",
-    "grade",
-    "is_prep_course",
-    "created_at",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,38 +105,6 @@ def candidates(
     )
 
 
-def _entries(users, first: datetime.date, last: datetime.date) -> dict[int, list]:
-    """Each candidate's ledger inside the candidate cycles' span, as the rules' entries, by
-    user: 2 queries. The fields are `selectors.entry_data`'s; the claims come from one join
-    rather than a prefetch, whose list of entry ids would grow past what a database takes."""
-    within = CreditEntry.objects.filter(user_id__in=users, completion_date__range=(first, last))
-    claims: dict[int, list[rules.Claim]] = {}
-    for entry_id, certifier_id, credit, category in (
-        EntryCredit.objects.filter(entry__in=within)
-        .order_by("entry_id", "certifier_id")
-        .values_list("entry_id", "certifier_id", "credit", "category")
-    ):
-        claims.setdefault(entry_id, []).append(rules.Claim(certifier_id, credit, category))
-    by_user: dict[int, list[rules.EntryData]] = {}
-    for values in within.order_by().values(*ENTRY_FIELDS):
-        by_user.setdefault(values["user_id"], []).append(
-            rules.EntryData(
-                id=values["id"],
-                kind=values["kind"],
-                completion_date=values["completion_date"],
-                claims=tuple(claims.get(values["id"], ())),
-                course_id=values["course_id"],
-                program_id=values["program_id"],
-                cpr_card_id=values["cpr_card_id"],
-                petition_id=values["petition_id"],
-                grade=(values["grade"] or "").strip().upper(),
-                is_prep_course=values["is_prep_course"],
-                created_at=values["created_at"],
-            )
-        )
-    return by_user
-
-
 def _cards(users) -> dict[int, list[rules.CprCardData]]:
     cards: dict[int, list[rules.CprCardData]] = {}
     for card in CprCard.objects.filter(user_id__in=users).order_by():
@@ -198,7 +152,7 @@ def rows(
     users = found.values("certification__user_id")
     first = min(c.starts_on for c in cycles)
     last = max(c.ends_on for c in cycles)
-    entries, cards = _entries(users, first, last), _cards(users)
+    entries, cards = selectors.ledgers_data(users, since=first, until=last), _cards(users)
     # Within the page's window every cycle not ready to renew is at risk: the reviewer's
     # `days` stands in for each certifier's own threshold.
     window = {pk: dataclasses.replace(c, at_risk_days=days + 1) for pk, c in certifiers.items()}

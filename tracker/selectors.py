@@ -416,3 +416,56 @@ def adds_line(entry: CreditEntry) -> str:
     certifiers = rulebook.certifiers_data(held)
     claims = [c for c in entry_data(entry).claims if c.certifier_id in held]
     return rules.claims_line(claims, holding, certifiers)
+
+
+ENTRY_FIELDS = (
+    "id",
+    "user_id",
+    "kind",
+    "completion_date",
+    "course_id",
+    "program_id",
+    "cpr_card_id",
+    "petition_id",
+    "grade",
+    "is_prep_course",
+    "created_at",
+)
+
+
+def ledgers_data(
+    user_ids, *, since: datetime.date, until: datetime.date | None = None
+) -> dict[int, list[rules.EntryData]]:
+    """Many people's ledger entries completed from `since` (to `until`), as the rules'
+    entries by user, in 2 queries: plain values (a model instance per row would cost more
+    than the rules) and the claims through one join, not a prefetch whose list of entry ids
+    would grow past what a database takes. The same mapping as `entry_data`."""
+    dates = {"completion_date__gte": since}
+    if until is not None:
+        dates["completion_date__lte"] = until
+    within = CreditEntry.objects.filter(user_id__in=user_ids, **dates)
+    claims: dict[int, list[rules.Claim]] = {}
+    for entry_id, certifier_id, credit, category in (
+        EntryCredit.objects.filter(entry__in=within)
+        .order_by("entry_id", "certifier_id")
+        .values_list("entry_id", "certifier_id", "credit", "category")
+    ):
+        claims.setdefault(entry_id, []).append(rules.Claim(certifier_id, credit, category))
+    by_user: dict[int, list[rules.EntryData]] = {}
+    for values in within.order_by().values(*ENTRY_FIELDS):
+        by_user.setdefault(values["user_id"], []).append(
+            rules.EntryData(
+                id=values["id"],
+                kind=values["kind"],
+                completion_date=values["completion_date"],
+                claims=tuple(claims.get(values["id"], ())),
+                course_id=values["course_id"],
+                program_id=values["program_id"],
+                cpr_card_id=values["cpr_card_id"],
+                petition_id=values["petition_id"],
+                grade=(values["grade"] or "").strip().upper(),
+                is_prep_course=values["is_prep_course"],
+                created_at=values["created_at"],
+            )
+        )
+    return by_user
