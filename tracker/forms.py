@@ -521,3 +521,52 @@ class EntryEditForm(forms.Form):
                 "count toward no renewal. Tick the box to save it anyway.",
             )
         return data
+
+
+class StaffEntryForm(CourseCreditForm):
+    """A reviewer enters an approved course from the certificate a professional sent in:
+    the same checks as the professional's own form, the certificate required, and how it
+    arrived noted for the history."""
+
+    note = forms.CharField(
+        label="How the certificate arrived",
+        max_length=500,
+        help_text="E.g. “Emailed to support on 11/30/2026”. Kept with the entry's history.",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    field_order = ["course_number", "sessions", "completion_date", "certificate", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        certificate = self.fields["certificate"]
+        certificate.required = True
+        certificate.label = "Certificate of completion"
+        certificate.error_messages["required"] = "Attach the certificate the professional sent."
+        # The live lookup previews for the signed-in person; here that is the reviewer.
+        for name in ("course_number", "completion_date"):
+            attrs = self.fields[name].widget.attrs
+            for key in [k for k in attrs if k.startswith("hx-")]:
+                del attrs[key]
+
+    def check_outside(self, day):
+        if day is None or self.view is None:
+            return
+        holding = rules.current_cycles_holding(self.view.cert_data, day, self.chosen_certifier_id())
+        if holding or self.cleaned_data.get("confirm_outside"):
+            return
+        self.needs_confirmation = True
+        self.add_error(
+            "confirm_outside",
+            f"{day:%m/%d/%Y} is outside every current renewal cycle of this professional: "
+            "the credit would count toward no renewal. Tick the box to enter it anyway.",
+        )
+
+
+class ProfessionalSearchForm(forms.Form):
+    q = forms.CharField(
+        label="Email, name or certification number",
+        max_length=254,
+        min_length=3,
+        error_messages={"min_length": "Type at least 3 characters."},
+    )

@@ -347,6 +347,7 @@ class CreditEntry(models.Model):
         SELF_REPORTED = "self", "Self-reported"
         PETITION = "petition", "Petition"
         PROVIDER = "provider", "Provider-reported"
+        STAFF = "staff", "Entered by staff"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="credit_entries"
@@ -394,6 +395,14 @@ class CreditEntry(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = CreditEntryQuerySet.as_manager()
+
+    # Sources whose credit, date and course the professional cannot change: a reviewer
+    # decided them (a petition) or entered them from the certificate (staff), with the why.
+    OWNER_READ_ONLY = {
+        Source.PETITION: "Credit awarded on a petition is read-only.",
+        Source.STAFF: "Credit entered by staff from your certificate is read-only; "
+        "write to the reviewers if something in it is wrong.",
+    }
 
     class Meta:
         ordering = ["-completion_date", "-id"]

@@ -1,20 +1,30 @@
-"""Reviewers' pages of the tracker: the professionals close to lapsing, on screen and as CSV."""
+"""Reviewers' pages of the tracker: the professionals close to lapsing, on screen and as CSV;
+finding a professional, and entering credit on their behalf from a certificate they sent."""
 
 from __future__ import annotations
 
 import csv
 
 from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.decorators import reviewer_required
+from accounts.roles import REVIEWER
 
-from . import lapsing, rulebook
-from .views import _safe_cell
+from . import lapsing, rulebook, selectors, services
+from .forms import ProfessionalSearchForm, StaffEntryForm
+from .models import Certification, CreditEntry, Kind
+from .views import _safe_cell, apply_errors
+
+SEARCH_LIMIT = 25
 
 
 class LapsingFilterForm(forms.Form):
@@ -165,3 +175,99 @@ def lapsing_csv(request):
             ]
         )
     return response
+
+
+# --- Staff-assisted entry ------------------------------------------------------------------
+
+
+@reviewer_required
+@require_safe
+def professional_search(request):
+    """Find a professional by email, name or certification number (at most 25 shown)."""
+    form = ProfessionalSearchForm(request.GET or None)
+    found, more = [], False
+    if form.is_valid():
+        q = form.cleaned_data["q"].strip()
+        holders = Certification.objects.filter(number__iexact=q).values("user_id")
+        people = (
+            _professionals()
+            .filter(
+                Q(email__icontains=q)
+                | Q(first_name__icontains=q)
+                | Q(last_name__icontains=q)
+                | Q(pk__in=holders)
+            )
+            .prefetch_related("certifications__program__certifier")
+            .order_by("last_name", "first_name", "email")
+        )
+        found = list(people[: SEARCH_LIMIT + 1])
+        more = len(found) > SEARCH_LIMIT
+        found = found[:SEARCH_LIMIT]
+    return render(
+        request,
+        "tracker/professional_search.html",
+        {"form": form, "found": found, "more": more, "limit": SEARCH_LIMIT},
+    )
+
+
+def _professionals():
+    """Everyone who is only a professional: no staff, reviewer or provider account."""
+    return (
+        get_user_model()
+        .objects.filter(is_staff=False, is_superuser=False, provider__isnull=True)
+        .exclude(groups__name=REVIEWER)
+    )
+
+
+def _professional(pk):
+    return get_object_or_404(_professionals(), pk=pk)
+
+
+@reviewer_required
+@require_http_methods(["GET", "POST"])
+def professional_detail(request, pk):
+    """One professional's standing and ledger, and the form to enter credit from the
+    certificate they sent in: posted as "Entered by staff", the reviewer in its history."""
+    person = _professional(pk)
+    view = selectors.snapshot(person)
+    form = StaffEntryForm(request.POST or None, request.FILES or None, user=person, view=view)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            entry = services.staff_credit_add(
+                user=person,
+                actor=request.user,
+                kind=Kind.CONFERENCE if form.lookup.is_conference else Kind.APPROVED_COURSE,
+                course=form.lookup.course,
+                sessions=form.selected_sessions(),
+                completion_date=data["completion_date"],
+                certificate=data["certificate"],
+                note=data["note"],
+                certifier=form.chosen_certifier(),
+                submission_token=data["token"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            line = selectors.adds_line(entry)
+            messages.success(
+                request,
+                f"Entered {entry.course.number} on {entry.completion_date:%m/%d/%Y} for "
+                f"{person.get_full_name() or person.email}"
+                + (f": {line}." if line else ": it counts toward no current renewal.")
+                + " They are being emailed.",
+            )
+            return redirect("tracker:professional", pk=person.pk)
+    return render(
+        request,
+        "tracker/professional.html",
+        {
+            "person": person,
+            "view": view,
+            "cards": view.cards_by_certification(),
+            "rows": selectors.ledger_rows(view)[:50],
+            "entries_total": len(view.entries),
+            "form": form,
+            "staff_source": CreditEntry.Source.STAFF,
+        },
+    )

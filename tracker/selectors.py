@@ -287,7 +287,7 @@ def ledger_rows(view: Snapshot) -> list[dict]:
                 "reasons": entry_reasons,
                 "count_lines": [f"{name} (+{credit})" for name, credit in entry_counts],
                 "reason_lines": [f"{name}: does not count — {why}" for name, why in entry_reasons],
-                "locked": view.is_locked(entry) or entry.source == CreditEntry.Source.PETITION,
+                "locked": view.is_locked(entry) or entry.source in CreditEntry.OWNER_READ_ONLY,
                 "edit_url": f"{urls['edit'][0]}{pk}{urls['edit'][1]}",
                 "delete_url": f"{urls['delete'][0]}{pk}{urls['delete'][1]}",
                 "certificate_url": f"{urls['certificate'][0]}{pk}{urls['certificate'][1]}",
@@ -319,8 +319,8 @@ def entry_title(entry: CreditEntry) -> str:
 
 def entry_lock(entry: CreditEntry) -> str | None:
     """Why an entry is read-only, or None when its owner may change it."""
-    if entry.source == CreditEntry.Source.PETITION:
-        return "Credit awarded on a petition is read-only."
+    if entry.source in CreditEntry.OWNER_READ_ONLY:
+        return CreditEntry.OWNER_READ_ONLY[entry.source]
     certs = [certification_data(c) for c in certifications_of(entry.user_id)]
     cycle = rules.locking_cycle(entry_data(entry), certs)
     if cycle is not None:

@@ -527,6 +527,15 @@ def _existing_for(*, submission_token, petition, user) -> CreditEntry | None:
     return None
 
 
+def _token(value) -> uuid.UUID | None:
+    if value is None or isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
 @transaction.atomic
 def credit_add(
     *,
@@ -559,11 +568,7 @@ def credit_add(
     where they fix it (course value, sum of sessions, CPR/AED card length, college hours,
     fixed values); otherwise `credit` is used, in tenths and above zero.
     """
-    if submission_token is not None and not isinstance(submission_token, uuid.UUID):
-        try:
-            submission_token = uuid.UUID(str(submission_token))
-        except ValueError:
-            submission_token = None
+    submission_token = _token(submission_token)
     existing = _existing_for(submission_token=submission_token, petition=petition, user=user)
     if existing is not None:
         return existing
@@ -625,8 +630,8 @@ def credit_add(
 
 
 def _refuse_if_locked(entry: CreditEntry, *, new_date: datetime.date | None = None):
-    if entry.source == CreditEntry.Source.PETITION:
-        raise ValidationError("Credit awarded on a petition cannot be changed here.")
+    if entry.source in CreditEntry.OWNER_READ_ONLY:
+        raise ValidationError(CreditEntry.OWNER_READ_ONLY[entry.source])
     certs = [selectors.certification_data(c) for c in selectors.certifications_of(entry.user)]
     data = selectors.entry_data(entry)
     cycle = rules.locking_cycle(data, certs)
@@ -732,3 +737,59 @@ def credit_delete(*, entry: CreditEntry, actor) -> None:
     entry.delete()
     if file_name:
         transaction.on_commit(lambda: storage.delete(file_name))
+
+
+@transaction.atomic
+def staff_credit_add(
+    *,
+    user,
+    actor,
+    kind: str,
+    course: Course,
+    completion_date: datetime.date,
+    certificate,
+    note: str,
+    sessions=(),
+    certifier: Certifier | None = None,
+    submission_token=None,
+    today: datetime.date | None = None,
+) -> CreditEntry:
+    """A reviewer enters an approved course on a professional's behalf, from the certificate
+    they sent in. The same rules as the professional's own entry; the entry is marked as
+    entered by staff (read-only to its owner), the reviewer is its history's actor, and the
+    professional is told by email."""
+    if not certificate:
+        raise ValidationError({"certificate": "Attach the certificate the professional sent."})
+    if actor is None or actor.pk == user.pk:
+        raise ValidationError("Staff entry is made by a reviewer for someone else.")
+    token = _token(submission_token)
+    existing = _existing_for(submission_token=token, petition=None, user=user)
+    if existing is not None:
+        return existing  # a double submit: entered, and emailed, once
+    entry = credit_add(
+        user=user,
+        kind=kind,
+        course=course,
+        sessions=sessions,
+        completion_date=completion_date,
+        certificate=certificate,
+        note=note,
+        source=CreditEntry.Source.STAFF,
+        certifier=certifier,
+        submission_token=token,
+        actor=actor,
+        today=today,
+    )
+    email_later(
+        kind="credit_entered_by_staff",
+        to=[user.email],
+        context={
+            "name": user.get_short_name() or user.email,
+            "entry": entry,
+            "course": course,
+            "adds": selectors.adds_line(entry),
+            "link": absolute(reverse("tracker:entry-edit", args=[entry.pk])),
+        },
+        about=f"entry:{entry.pk}",
+    )
+    return entry

@@ -30,4 +30,10 @@ urlpatterns = [
     # Reviewers
     path("review/lapsing/", reviewer_views.lapsing_list, name="lapsing"),
     path("review/lapsing.csv", reviewer_views.lapsing_csv, name="lapsing-csv"),
+    path("review/professionals/", reviewer_views.professional_search, name="professionals"),
+    path(
+        "review/professionals/<int:pk>/",
+        reviewer_views.professional_detail,
+        name="professional",
+    ),
 ]

@@ -76,6 +76,15 @@ ROUTES = [
         query="certifier=zzz&status=bogus&days=abc&page=-3",
     ),
     Route("tracker:lapsing-csv", reviewers_only()),
+    Route("tracker:professionals", reviewers_only()),
+    Route("tracker:professionals", reviewers_only(), query="q=pro"),
+    Route("tracker:professional", reviewers_only(), kwargs=lambda w: {"pk": w.professional.pk}),
+    # A staff member is not a professional: no page, no entry on their behalf.
+    Route(
+        "tracker:professional",
+        reviewers_only() | {"reviewer": NOT_FOUND, "admin": NOT_FOUND},
+        kwargs=lambda w: {"pk": w.reviewer.pk},
+    ),
     # A CSV of some other list than the one asked for would mislead: 400 with the reasons.
     Route(
         "tracker:lapsing-csv",
