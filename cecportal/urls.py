@@ -13,6 +13,7 @@ urlpatterns = [
     path("my/", include("tracker.urls")),
     path("petitions/", include("petitions.urls")),
     path("notices/", include("notices.urls")),
+    path("verify/", include("tracker.verify_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -145,6 +145,10 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "accounts.throttle.axes_username"
 AXES_VERBOSE = False
 
+# Public verification (/verify/): lookups per client address per window.
+VERIFY_LIMIT = int(env("VERIFY_LIMIT", "30"))
+VERIFY_WINDOW_SECONDS = int(env("VERIFY_WINDOW_MINUTES", "15")) * 60
+
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("DJANGO_TIME_ZONE", "America/Los_Angeles")

@@ -5,8 +5,17 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from tests.access import NOT_ALLOWED, NOT_FOUND, PAGE, Route, reviewers_only, signed_in
-from tracker import services
+from tests.access import (
+    NOT_ALLOWED,
+    NOT_FOUND,
+    PAGE,
+    Route,
+    everyone,
+    public,
+    reviewers_only,
+    signed_in,
+)
+from tracker import services, verification
 from tracker.models import Kind, Program
 
 
@@ -76,6 +85,16 @@ ROUTES = [
         query="certifier=zzz&status=bogus&days=abc&page=-3",
     ),
     Route("tracker:lapsing-csv", reviewers_only()),
+    # Public verification: open to everyone, the same for every role.
+    Route("verify:lookup", public()),
+    Route("verify:lookup", public(), query="number=X1&last_name=Nobody"),
+    Route(
+        "verify:result",
+        public(),
+        kwargs=lambda w: {"token": verification.token_for(w.certification)},
+    ),
+    Route("verify:result", everyone(NOT_FOUND), kwargs=lambda w: {"token": "forged"}),
+    Route("verify:lookup", everyone(NOT_ALLOWED), method="post"),
     Route("tracker:professionals", reviewers_only()),
     Route("tracker:professionals", reviewers_only(), query="q=pro"),
     Route("tracker:professional", reviewers_only(), kwargs=lambda w: {"pk": w.professional.pk}),
