@@ -81,3 +81,36 @@ class PreferencesForm(forms.ModelForm):
             "digests": "Reviewers: a weekly list of petitions past the decision target. "
             "Provider staff: notice before a course approval expires.",
         }
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    understood = forms.BooleanField(
+        label="I understand that my records and files are erased and cannot be recovered.",
+        error_messages={"required": "Tick the box to confirm."},
+    )
+
+    def __init__(self, *args, user, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if plan.open_petitions:
+            count = len(plan.open_petitions)
+            self.fields["withdraw_open"] = forms.BooleanField(
+                label=f"Withdraw and erase my {count} petition{'s' if count > 1 else ''} "
+                "still being decided.",
+                error_messages={
+                    "required": "Your petition is still being decided: tick the box to "
+                    "withdraw it, or wait for the decision."
+                },
+            )
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password.")
+        return password

@@ -1,18 +1,23 @@
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.messages.views import SuccessMessageMixin
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_http_methods, require_safe
 from django.views.generic import UpdateView
 
 from notices import calendar
 from notices.models import Preferences
 
-from .forms import EmailLoginForm, PreferencesForm, ProfileForm, SignUpForm
+from . import mydata, services
+from .forms import AccountDeleteForm, EmailLoginForm, PreferencesForm, ProfileForm, SignUpForm
 from .roles import PROFESSIONAL, add_to_role
 
 
@@ -106,3 +111,58 @@ class ProfileView(SuccessMessageMixin, UpdateView):
         return self.render_to_response(
             self.get_context_data(form=form, preferences_form=preferences_form)
         )
+
+
+# --- My data ---------------------------------------------------------------------------------
+
+
+@require_safe
+def my_data(request):
+    """What the portal holds, the download of all of it, and closing the account."""
+    return render(
+        request,
+        "accounts/my_data.html",
+        {
+            "plan": services.deletion_plan(request.user),
+            "cannot_close": services.can_close(request.user),
+            "sections": [s.name.replace("_", " ") for s in mydata.SECTIONS],
+        },
+    )
+
+
+@require_safe
+def my_data_export(request):
+    response = HttpResponse(mydata.export_zip(request.user), content_type="application/zip")
+    day = timezone.localdate()
+    response["Content-Disposition"] = f'attachment; filename="cec-portal-my-data-{day}.zip"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def account_delete(request):
+    """Close the account: the page says what is erased and what is kept, asks for the
+    password, and for petitions still being decided, an explicit yes."""
+    plan = services.deletion_plan(request.user)
+    cannot_close = services.can_close(request.user)
+    form = AccountDeleteForm(request.POST or None, user=request.user, plan=plan)
+    if request.method == "POST" and not cannot_close and form.is_valid():
+        try:
+            services.delete_account(
+                request.user, withdraw_open=form.cleaned_data.get("withdraw_open", False)
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            logout(request)
+            messages.success(
+                request,
+                "Your account is closed and your records are erased."
+                + (" Approved petitions are kept, anonymised." if plan.keeps_anything else ""),
+            )
+            return redirect("home")
+    return render(
+        request,
+        "accounts/account_delete.html",
+        {"form": form, "plan": plan, "cannot_close": cannot_close},
+    )

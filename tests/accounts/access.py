@@ -17,6 +17,12 @@ ROUTES = [
     Route("accounts:logout", signed_in(NOT_ALLOWED)),
     Route("accounts:profile", signed_in()),
     Route("accounts:password-change", signed_in()),
+    Route("accounts:my-data", signed_in()),
+    Route("accounts:my-data-export", signed_in()),
+    Route("accounts:account-delete", signed_in()),
+    # A POST without the password closes nothing: the form says what is missing.
+    Route("accounts:account-delete", signed_in(), method="post"),
+    Route("accounts:my-data-export", signed_in(NOT_ALLOWED), method="post"),
     Route("accounts:password-reset", public()),
     Route("accounts:password-reset-done", public()),
     # An invalid link shows the "link no longer works" page to anyone.

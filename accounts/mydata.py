@@ -1,0 +1,123 @@
+"""Everything the portal holds about one person, for "My data": each section is a query of
+their records (serialised with all their fields) and the uploaded files those records hold.
+
+A model that holds a person's data joins `SECTIONS` with one line; `tests/accounts/
+test_my_data.py` walks every model that points at a user and fails on one that is neither
+exported here nor named in `NOT_EXPORTED` with the reason.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from django.core import serializers
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Model, QuerySet
+from django.utils import timezone
+
+from notices.models import Email, Preferences, Reminder
+from petitions.models import Document, Petition, PetitionEvent
+from tracker.models import Certification, CprCard, CreditEntry, Cycle, EntryChange, EntryCredit
+
+from .models import User
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    records: Callable[[User], QuerySet]
+    # Fields left out of the file: secrets the person never typed and cannot use elsewhere.
+    leave_out: tuple[str, ...] = ()
+
+
+def _emails_to(user: User) -> QuerySet:
+    # Transactional email names no user; the address in `to` does.
+    ids = [
+        pk
+        for pk, to in Email.objects.filter(to__icontains=f'"{user.email}"').values_list("pk", "to")
+        if user.email in to
+    ]
+    return Email.objects.filter(pk__in=ids) | Email.objects.filter(user=user)
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section(
+        "account",
+        lambda u: User.objects.filter(pk=u.pk),
+        leave_out=("password", "groups", "user_permissions"),
+    ),
+    Section("certifications", lambda u: Certification.objects.filter(user=u)),
+    Section("cycles", lambda u: Cycle.objects.filter(certification__user=u)),
+    Section("cpr_cards", lambda u: CprCard.objects.filter(user=u)),
+    Section("ledger", lambda u: CreditEntry.objects.filter(user=u)),
+    Section("ledger_credit", lambda u: EntryCredit.objects.filter(entry__user=u)),
+    Section("ledger_history", lambda u: EntryChange.objects.filter(owner=u)),
+    Section("petitions", lambda u: Petition.objects.filter(user=u)),
+    Section("petition_documents", lambda u: Document.objects.filter(petition__user=u)),
+    Section("petition_history", lambda u: PetitionEvent.objects.filter(petition__user=u)),
+    Section("preferences", lambda u: Preferences.objects.filter(user=u), ("calendar_token",)),
+    Section("reminders", lambda u: Reminder.objects.filter(user=u)),
+    Section("emails", _emails_to),
+)
+
+# Models that point at a user but hold nothing about them as a professional, and why.
+NOT_EXPORTED = {
+    "catalog.Course": "submitted_by/decided_by: provider staff's and reviewers' work",
+    "catalog.CourseApproval": "added_by: reviewers' work",
+    "catalog.ImportBatch": "created_by: reviewers' work",
+    "petitions.Petition.decided_by": "the reviewer who decided",
+}
+
+
+def _rows(section: Section, user: User) -> list[dict]:
+    queryset = section.records(user).order_by("pk")
+    rows = serializers.serialize("python", queryset)
+    for row in rows:
+        for name in section.leave_out:
+            row["fields"].pop(name, None)
+    return rows
+
+
+def _files(user: User) -> Iterator[tuple[str, Model, str]]:
+    """(path in the ZIP, record, storage name) of every uploaded file the person's records hold."""
+    for entry in CreditEntry.objects.filter(user=user).exclude(certificate="").order_by("pk"):
+        yield (
+            f"files/ledger/{entry.pk}-{entry.certificate_name or 'certificate'}",
+            entry,
+            (entry.certificate.name),
+        )
+    for document in Document.objects.filter(petition__user=user).order_by("pk"):
+        yield (
+            f"files/petitions/{document.petition_id}/{document.pk}-{document.label}",
+            document,
+            (document.file.name),
+        )
+
+
+def records(user: User) -> dict:
+    return {
+        "exported_at": timezone.now(),
+        "about": "Everything CEC Portal holds about you; files are in the files/ folder.",
+        **{section.name: _rows(section, user) for section in SECTIONS},
+    }
+
+
+def export_zip(user: User) -> bytes:
+    """A ZIP of `records.json` and the person's uploaded files (a missing file is listed)."""
+    buffer = io.BytesIO()
+    missing = []
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path, record, name in _files(user):
+            field = record.certificate if isinstance(record, CreditEntry) else record.file
+            try:
+                with field.storage.open(name, "rb") as handle:
+                    archive.writestr(path, handle.read())
+            except OSError:
+                missing.append(path)
+        data = records(user) | {"files_missing": missing}
+        archive.writestr("records.json", json.dumps(data, cls=DjangoJSONEncoder, indent=2))
+    return buffer.getvalue()
