@@ -13,6 +13,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from accounts import mydata, services
@@ -24,10 +25,29 @@ from tests.accounts.factories import PASSWORD, ProfessionalFactory
 from tests.petitions.helpers import stored_files, submit
 from tests.tracker.factories import CprCardFactory
 from tracker import services as tracker_services
-from tracker.models import Certification, CreditEntry, EntryChange, Kind
+from tracker.models import Certification, CreditEntry, EntryChange, Kind, Program
 
 pytestmark = pytest.mark.django_db
-pytest_plugins = ["tests.tracker.conftest"]
+
+
+@pytest.fixture
+def today():
+    return timezone.localdate()
+
+
+@pytest.fixture
+def cpt(db):
+    return Program.objects.get(certifier__code="ace", name="Certified Personal Trainer")
+
+
+@pytest.fixture
+def holder(professional, cpt, today):
+    tracker_services.certification_add(
+        user=professional, program=cpt, earned_on=today - relativedelta(years=1)
+    )
+    return professional
+
+
 PROJECT_APPS = {"accounts", "catalog", "tracker", "petitions", "notices"}
 
 
