@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.messages.views import SuccessMessageMixin
 from django.db import transaction
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.views.generic import UpdateView
@@ -13,13 +13,13 @@ from notices import calendar
 from notices.models import Preferences
 
 from .forms import EmailLoginForm, PreferencesForm, ProfileForm, SignUpForm
-from .roles import PROFESSIONAL, add_to_role
+from .roles import PROFESSIONAL, add_to_role, landing
 
 
 @login_not_required
 def signup(request):
     if request.user.is_authenticated:
-        return redirect("home")
+        return redirect(landing(request.user))
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -35,6 +35,10 @@ class LoginView(auth_views.LoginView):
     form_class = EmailLoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        # Without a `next`, each role lands on its work.
+        return resolve_url(landing(self.request.user))
 
 
 class LogoutView(auth_views.LogoutView):
