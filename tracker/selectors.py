@@ -192,6 +192,12 @@ class Snapshot:
                 group["current"] = result
             else:
                 group["past"].append(result)
+        for group in groups.values():
+            current = group["current"]
+            if current is not None:
+                group["glance"] = rules.glance(current)
+                certifier = self.certifiers[current.certification.certifier_id]
+                group["timeline"] = rules.timeline(group["past"], current, certifier, self.today)
         return [groups[c.pk] for c in self.certifications if c.pk in groups]
 
 
