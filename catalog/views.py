@@ -268,9 +268,15 @@ def provider_course_detail(request, pk):
 
 
 @provider_staff_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def provider_course_withdraw(request, pk):
+    """Withdraw a registration: a page that says what it means, then the POST."""
     course = get_object_or_404(Course.objects.owned_by(request.user), pk=pk)
+    if request.method == "GET":
+        if course.status != Course.Status.PENDING:
+            messages.error(request, f"“{course.title}” is no longer pending; nothing to withdraw.")
+            return redirect("catalog:provider-courses")
+        return render(request, "catalog/provider_course_withdraw.html", {"course": course})
     try:
         services.course_withdraw(course=course, by=request.user)
     except ValidationError as error:

@@ -302,6 +302,24 @@ def ledger_rows(view: Snapshot) -> list[dict]:
     return rows
 
 
+def renewal_effects(group: dict, today: datetime.date) -> dict:
+    """What recording a renewal now does: the cycle that closes (with its total), what will
+    count toward nothing (credit beyond the requirement, credit completed before the next
+    cycle starts), and what already does not count in it."""
+    result = group["current"]
+    glance = group["glance"]
+    next_starts_on = result.cycle.next_starts_on
+    return {
+        "result": result,
+        "glance": glance,
+        "next_starts_on": next_starts_on,
+        "gap": (today, next_starts_on - datetime.timedelta(days=1))
+        if today < next_starts_on - datetime.timedelta(days=1)
+        else None,
+        "not_counted": result.not_counted,
+    }
+
+
 def claims_text(entry: CreditEntry, certifiers: dict[int, rules.Certifier]) -> str:
     """What the entry gives each of the person's certifiers: "0.3 CEC ACE · 0.3 CEU NASM"."""
     parts = []

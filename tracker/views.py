@@ -410,7 +410,13 @@ def entry_delete(request, pk):
         else:
             messages.success(request, "The entry is deleted.")
             return redirect("tracker:dashboard")
-    return render(request, "tracker/entry_delete.html", {"entry": entry, "lock": lock})
+    view = selectors.snapshot(request.user)
+    row = next((r for r in selectors.ledger_rows(view) if r["entry"].pk == entry.pk), None)
+    return render(
+        request,
+        "tracker/entry_delete.html",
+        {"entry": entry, "lock": lock, "counts": row["counts"] if row else []},
+    )
 
 
 @require_GET
@@ -431,20 +437,35 @@ def entry_certificate(request, pk):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def cycle_renew(request, pk):
+    """Record a renewal of the current cycle: a page that says what closes and what will count
+    toward nothing, then the POST that does it."""
     certification = get_object_or_404(Certification.objects.filter(user=request.user), pk=pk)
-    try:
-        cycle = services.cycle_renew(certification=certification, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            f"Renewed {certification.program}. Your next cycle runs "
-            f"{cycle.starts_on:%m/%d/%Y} – {cycle.ends_on:%m/%d/%Y}.",
-        )
-    return redirect("tracker:dashboard")
+    if request.method == "POST":
+        try:
+            cycle = services.cycle_renew(certification=certification, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                f"Recorded the renewal of {certification.program}. Your next cycle runs "
+                f"{cycle.starts_on:%m/%d/%Y} – {cycle.ends_on:%m/%d/%Y}.",
+            )
+        return redirect("tracker:dashboard")
+    view = selectors.snapshot(request.user)
+    group = next(
+        (g for g in view.cards_by_certification() if g["certification"].pk == certification.pk),
+        None,
+    )
+    if group is None or group["current"] is None:
+        raise Http404("No open cycle.")
+    return render(
+        request,
+        "tracker/renew_confirm.html",
+        {"certification": certification, **selectors.renewal_effects(group, view.today)},
+    )
 
 
 @require_http_methods(["GET", "POST"])
