@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -35,6 +37,13 @@ def review_home(request):
         "courses_pending": Course.objects.pending().count(),
     }
     return render(request, "review_home.html", {"counts": counts, "target_days": target})
+
+
+@login_not_required
+@require_safe
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says: send them to the static icon."""
+    return HttpResponsePermanentRedirect(static("favicon.ico"))
 
 
 @login_not_required
