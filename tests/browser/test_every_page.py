@@ -21,6 +21,7 @@ from tests.accounts.factories import (
     ReviewerFactory,
 )
 from tests.test_access import BUILDERS, ROUTES
+from tracker import seeding
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,6 +43,7 @@ WIDTH = "() => [document.documentElement.scrollWidth, window.innerWidth]"
 
 
 def _world():
+    seeding.ensure_seeded()  # transactional tests empty the tables the migrations seeded
     world = SimpleNamespace(
         professional=ProfessionalFactory(),
         provider_staff=ProviderStaffFactory(),
