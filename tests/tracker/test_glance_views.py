@@ -131,3 +131,15 @@ def test_nobody_certified_sees_no_glance(pro_client):
     page = pro_client.get(reverse("tracker:dashboard")).text
     assert 'id="glance"' not in page
     assert "No certification yet" in page
+
+
+def test_the_demo_shows_a_certification_in_grace_ready_to_record(client):
+    from django.core.management import call_command
+
+    from accounts.demo import demo_user
+
+    call_command("demo", verbosity=0)
+    client.force_login(demo_user("reviewer"))
+    (line,), page = glance_lines(client)
+    assert (line["status"], line["step"]) == ("grace", "Record the renewal")
+    assert "0.2 CEC beyond the requirement: does not carry over" in page
