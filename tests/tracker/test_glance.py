@@ -145,6 +145,7 @@ def test_timeline_past_current_grace_next_and_today():
     # Today sits inside the current cycle's span on the drawing.
     cur = line.spans[1]
     assert cur.left < line.today_at < cur.left + cur.width
+    assert line.today_in == cur
     assert line.spans[0].left == 0 and line.spans[-1].left + line.spans[-1].width == 100
 
 
@@ -153,3 +154,4 @@ def test_timeline_shows_today_in_grace_after_the_deadline():
     line = rules.timeline([], only(results), certifier("ace"), day("2026-05-01"))
     grace = next(s for s in line.spans if s.kind == "grace")
     assert grace.left < line.today_at < grace.left + grace.width
+    assert line.today_in == grace

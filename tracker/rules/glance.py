@@ -130,6 +130,11 @@ class Timeline:
     today: datetime.date
     today_at: float | None  # percent of the whole timeline, None when outside it
 
+    @property
+    def today_in(self) -> Span | None:
+        """The span today falls in (the grace period before the next cycle it overlaps)."""
+        return next((s for s in self.spans if s.starts_on <= self.today <= s.ends_on), None)
+
 
 def _placed(span: Span, start: datetime.date, days: int) -> Span:
     left = (span.starts_on - start).days * 100 / days
