@@ -4,25 +4,35 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP_QUIET := --quiet --disable-pip-version-check
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+# `make run` serves here; `PORT=8080 make run` elsewhere.
+PORT ?= 8000
+export PORT
 
-.PHONY: run test venv lint fmt bench demo migrate clean
+.PHONY: run test venv runtime lint fmt bench demo migrate clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install $(PIP_QUIET) --upgrade pip
 
-$(VENV)/.installed: $(PY) pyproject.toml
+# What the app needs to run, and (for make test and the tools) the test extra too.
+$(VENV)/.runtime: $(PY) pyproject.toml
+	$(PY) -m pip install $(PIP_QUIET) -e .
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.runtime
 	$(PY) -m pip install $(PIP_QUIET) -e ".[test]"
 	touch $@
 
+runtime: $(VENV)/.runtime
 venv: $(VENV)/.installed
 
-## Set up, migrate SQLite, load the demo data, print the logins, then run together (Ctrl-C
-## stops all three): the web server on 127.0.0.1:8000, the task worker and the periodic jobs.
-run: venv
+## Set up (runtime dependencies only), migrate SQLite, load the demo data, print the logins,
+## then run together (Ctrl-C stops all three): the web server on 127.0.0.1:$(PORT), the task
+## worker and the periodic jobs.
+run: runtime
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py demo
-	$(VENV)/bin/honcho start -f Procfile.dev
+	$(VENV)/bin/honcho start -f Procfile.dev --port $(PORT)
 
 ## Set up and run the whole suite: lint, checks, SQLite, PostgreSQL, browser tests.
 test: venv
@@ -39,7 +49,7 @@ fmt: venv
 bench: venv
 	$(PY) bench/run.py
 
-demo: venv
+demo: runtime
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py demo
 

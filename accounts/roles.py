@@ -63,3 +63,13 @@ def is_reviewer(user):
 
 def is_admin(user):
     return user.is_authenticated and user.is_staff and user.is_superuser
+
+
+def landing(user) -> str:
+    """The URL name of the page a person's work starts on: a reviewer's queues, provider
+    staff's courses, a professional's own CECs."""
+    if is_reviewer(user):
+        return "review-home"
+    if is_provider_staff(user):
+        return "catalog:provider-courses"
+    return "tracker:dashboard"

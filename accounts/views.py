@@ -6,7 +6,7 @@ from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -18,13 +18,13 @@ from notices.models import Preferences
 
 from . import mydata, services
 from .forms import AccountDeleteForm, EmailLoginForm, PreferencesForm, ProfileForm, SignUpForm
-from .roles import PROFESSIONAL, add_to_role
+from .roles import PROFESSIONAL, add_to_role, landing
 
 
 @login_not_required
 def signup(request):
     if request.user.is_authenticated:
-        return redirect("home")
+        return redirect(landing(request.user))
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -40,6 +40,10 @@ class LoginView(auth_views.LoginView):
     form_class = EmailLoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        # Without a `next`, each role lands on its work.
+        return resolve_url(landing(self.request.user))
 
 
 class LogoutView(auth_views.LogoutView):

@@ -783,5 +783,7 @@ def provider_remove_staff(*, provider: Provider, user, by):
     locked.provider = None
     locked.save(update_fields=["provider"])
     locked.groups.remove(*Group.objects.filter(name=PROVIDER_STAFF))
-    _tell_person(locked, provider, "provider_staff_removed", absolute(reverse("home")))
+    # Their own records are where they land now.
+    link = absolute(reverse("tracker:dashboard"))
+    _tell_person(locked, provider, "provider_staff_removed", link)
     return locked

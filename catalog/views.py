@@ -10,6 +10,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.vary import vary_on_headers
 
 from accounts.decorators import provider_staff_required, reviewer_required
 from accounts.models import User
@@ -123,6 +124,7 @@ def _lookup(request):
 
 @login_not_required
 @require_safe
+@vary_on_headers("HX-Request")
 def lookup(request):
     """The lookup as an htmx fragment (for the My CECs form), or as a page of its own."""
     result, date_note = _lookup(request)
@@ -135,7 +137,7 @@ def lookup(request):
         "number": request.GET.get("number", "")[:64],
     }
     template = "catalog/lookup.html"
-    if request.headers.get("HX-Request"):
+    if request.htmx:
         template += "#result"
     return render(request, template, context)
 
@@ -268,9 +270,15 @@ def provider_course_detail(request, pk):
 
 
 @provider_staff_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def provider_course_withdraw(request, pk):
+    """Withdraw a registration: a page that says what it means, then the POST."""
     course = get_object_or_404(Course.objects.owned_by(request.user), pk=pk)
+    if request.method == "GET":
+        if course.status != Course.Status.PENDING:
+            messages.error(request, f"“{course.title}” is no longer pending; nothing to withdraw.")
+            return redirect("catalog:provider-courses")
+        return render(request, "catalog/provider_course_withdraw.html", {"course": course})
     try:
         services.course_withdraw(course=course, by=request.user)
     except ValidationError as error:

@@ -8,6 +8,8 @@ admin.site.site_title = "CEC Portal admin"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("review/", views.review_home, name="review-home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("accounts/", include("accounts.urls")),
     path("catalog/", include("catalog.urls")),
     path("my/", include("tracker.urls")),

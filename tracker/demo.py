@@ -83,10 +83,45 @@ def load_dual(today: datetime.date):
         )
 
 
+def load_grace(today: datetime.date):
+    """reviewer@example.com's own record: ACE Health Coach past its deadline, in its grace
+    period, with the credit met and 0.2 CEC beyond it — My CECs says to record the renewal."""
+    reviewer = demo_user("reviewer")
+    _hold(reviewer, today, [("ace", "Health Coach", 25, "ACE-HC-770412")])
+    _card(reviewer, today, 3, "American Heart Association")
+    earned = today - relativedelta(months=25, day=12)
+    done = earned + relativedelta(months=6)
+
+    def add(name, **kwargs):
+        services.credit_add(
+            user=reviewer, submission_token=_token(f"reviewer-{name}"), actor=reviewer, **kwargs
+        )
+
+    for number in ("CL20002", "CEP123456"):
+        course = Course.objects.filter(number=number).first()
+        if course is not None:
+            add(number, kind=Kind.APPROVED_COURSE, course=course, completion_date=done)
+    add(
+        "presenting",
+        kind=Kind.PRESENTING,
+        title="Behaviour change for new coaches, regional conference",
+        credit=Decimal("0.5"),
+        completion_date=done + relativedelta(months=2),
+    )
+    add(
+        "publishing",
+        kind=Kind.PUBLISHING,
+        title="Article: coaching habits that last",
+        credit=Decimal("0.5"),
+        completion_date=done + relativedelta(months=3),
+    )
+
+
 def load():
     today = timezone.localdate()
     seeding.ensure_seeded()
     load_dual(today)
+    load_grace(today)
     pro = demo_user("professional")
     # Different earned dates: CPT's cycle is in its second year, GFI's in its first.
     _hold(

@@ -192,6 +192,12 @@ class Snapshot:
                 group["current"] = result
             else:
                 group["past"].append(result)
+        for group in groups.values():
+            current = group["current"]
+            if current is not None:
+                group["glance"] = rules.glance(current)
+                certifier = self.certifiers[current.certification.certifier_id]
+                group["timeline"] = rules.timeline(group["past"], current, certifier, self.today)
         return [groups[c.pk] for c in self.certifications if c.pk in groups]
 
 
@@ -294,6 +300,24 @@ def ledger_rows(view: Snapshot) -> list[dict]:
             }
         )
     return rows
+
+
+def renewal_effects(group: dict, today: datetime.date) -> dict:
+    """What recording a renewal now does: the cycle that closes (with its total), what will
+    count toward nothing (credit beyond the requirement, credit completed before the next
+    cycle starts), and what already does not count in it."""
+    result = group["current"]
+    glance = group["glance"]
+    next_starts_on = result.cycle.next_starts_on
+    return {
+        "result": result,
+        "glance": glance,
+        "next_starts_on": next_starts_on,
+        "gap": (today, next_starts_on - datetime.timedelta(days=1))
+        if today < next_starts_on - datetime.timedelta(days=1)
+        else None,
+        "not_counted": result.not_counted,
+    }
 
 
 def claims_text(entry: CreditEntry, certifiers: dict[int, rules.Certifier]) -> str:

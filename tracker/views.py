@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from accounts.roles import is_reviewer
 from catalog.services import course_lookup as catalog_lookup
@@ -30,10 +31,6 @@ from .forms import (
 from .models import Certification, CreditEntry, Cycle, Kind
 
 FIELD_ALIASES = {"course": "course_number", "program": "program", "cpr_card": "cpr_card"}
-
-
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def petition_url() -> str:
@@ -67,7 +64,9 @@ def _activity_links(view: selectors.Snapshot) -> list[dict]:
     return links
 
 
-def _page_context(request, view: selectors.Snapshot, form=None, notice=None) -> dict:
+def _page_context(
+    request, view: selectors.Snapshot, form=None, notice=None, added: int | None = None
+) -> dict:
     if form is None:
         form = CourseCreditForm(user=request.user, view=view)
     return {
@@ -83,6 +82,7 @@ def _page_context(request, view: selectors.Snapshot, form=None, notice=None) -> 
         "petition_url": petition_url(),
         "activity_links": _activity_links(view),
         "notice": notice,
+        "added": added,
         "today": view.today,
     }
 
@@ -163,14 +163,15 @@ def _already_sent(token) -> bool:
     return token is not None and CreditEntry.objects.filter(submission_token=token).exists()
 
 
-def _render_page(request, view, form, notice=None, status=200):
-    context = _page_context(request, view, form, notice)
-    if _is_htmx(request):
+def _render_page(request, view, form, notice=None, status=200, added=None):
+    context = _page_context(request, view, form, notice, added)
+    if request.htmx:
         return render(request, "tracker/dashboard.html#my-cecs", context, status=status)
     return render(request, "tracker/dashboard.html", context, status=status)
 
 
 @require_POST
+@vary_on_headers("HX-Request")
 def credit_add(request):
     """Add CECs: a course number, its CECs, a completion date. One entry per form token."""
     view = selectors.snapshot(request.user)
@@ -198,11 +199,12 @@ def credit_add(request):
                 notice = "That form was already sent; the entry it added is below."
             else:
                 notice = _added_notice(entry, f"{entry.course.number}")
-            if _is_htmx(request):
+            if request.htmx:
                 fresh = selectors.snapshot(request.user)
-                return _render_page(request, fresh, None, notice)
+                return _render_page(request, fresh, None, notice, added=entry.pk)
             messages.success(request, notice)
-            return redirect("tracker:dashboard")
+            # The new row is where the page opens (and where keyboard focus continues).
+            return redirect(reverse("tracker:dashboard") + f"#entry-{entry.pk}")
     return _render_page(request, view, form)
 
 
@@ -410,7 +412,13 @@ def entry_delete(request, pk):
         else:
             messages.success(request, "The entry is deleted.")
             return redirect("tracker:dashboard")
-    return render(request, "tracker/entry_delete.html", {"entry": entry, "lock": lock})
+    view = selectors.snapshot(request.user)
+    row = next((r for r in selectors.ledger_rows(view) if r["entry"].pk == entry.pk), None)
+    return render(
+        request,
+        "tracker/entry_delete.html",
+        {"entry": entry, "lock": lock, "counts": row["counts"] if row else []},
+    )
 
 
 @require_GET
@@ -431,20 +439,35 @@ def entry_certificate(request, pk):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def cycle_renew(request, pk):
+    """Record a renewal of the current cycle: a page that says what closes and what will count
+    toward nothing, then the POST that does it."""
     certification = get_object_or_404(Certification.objects.filter(user=request.user), pk=pk)
-    try:
-        cycle = services.cycle_renew(certification=certification, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            f"Renewed {certification.program}. Your next cycle runs "
-            f"{cycle.starts_on:%m/%d/%Y} – {cycle.ends_on:%m/%d/%Y}.",
-        )
-    return redirect("tracker:dashboard")
+    if request.method == "POST":
+        try:
+            cycle = services.cycle_renew(certification=certification, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                f"Recorded the renewal of {certification.program}. Your next cycle runs "
+                f"{cycle.starts_on:%m/%d/%Y} – {cycle.ends_on:%m/%d/%Y}.",
+            )
+        return redirect("tracker:dashboard")
+    view = selectors.snapshot(request.user)
+    group = next(
+        (g for g in view.cards_by_certification() if g["certification"].pk == certification.pk),
+        None,
+    )
+    if group is None or group["current"] is None:
+        raise Http404("No open cycle.")
+    return render(
+        request,
+        "tracker/renew_confirm.html",
+        {"certification": certification, **selectors.renewal_effects(group, view.today)},
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "django_tasks_db",
+    "django_htmx",
     "accounts",
     "catalog",
     "tracker",
@@ -62,6 +63,8 @@ MIDDLEWARE = [
     # Every page is private unless its view says @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # request.htmx; views whose response differs for htmx say so with Vary: HX-Request.
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # AxesMiddleware must be last: it turns a lockout into the lockout page.
@@ -85,7 +88,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
             ],
-            "builtins": ["cecportal.templatetags.units"],
+            "builtins": ["cecportal.templatetags.units", "cecportal.templatetags.text"],
         },
     },
 ]
@@ -206,7 +209,7 @@ def mailers_from_env(default_backend):
 MAILERS = mailers_from_env("django.core.mail.backends.console.EmailBackend")
 
 # Links in emails and calendar feeds point here.
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+SITE_URL = env("SITE_URL", f"http://127.0.0.1:{env('PORT') or '8000'}")
 
 # --- Background work ------------------------------------------------------------------------
 # Django's task framework. TASKS_QUEUE=database (the default) keeps the queue in the project's

@@ -1,6 +1,14 @@
-// The registration form: add session rows to the formset from its empty template.
+// The registration form: session rows only for a conference; add rows to the formset from
+// its empty template.
 (function () {
   document.addEventListener("DOMContentLoaded", function () {
+    var format = document.getElementById("id_delivery_format");
+    var fieldset = document.getElementById("sessions-fieldset");
+    if (format && fieldset) {
+      format.addEventListener("change", function () {
+        fieldset.hidden = format.value !== "conference";
+      });
+    }
     var button = document.getElementById("add-session");
     var template = document.getElementById("session-empty-form");
     var total = document.getElementById("id_sessions-TOTAL_FORMS");

@@ -41,6 +41,15 @@
     kept = null;
   });
 
+  // After "Add CECs", focus moves to the new ledger row (announced by the notice above it).
+  document.addEventListener("htmx:afterSettle", function () {
+    var row = document.querySelector("tr[data-focus-new]");
+    if (row) {
+      row.removeAttribute("data-focus-new");
+      row.focus();
+    }
+  });
+
   document.addEventListener("click", function (evt) {
     var el = evt.target.closest ? evt.target.closest("[data-print]") : null;
     if (el) { evt.preventDefault(); window.print(); }

@@ -6,11 +6,16 @@ from tests.access import (
     anonymous_only,
     everyone,
     public,
+    reviewers_only,
     signed_in,
 )
 
 ROUTES = [
-    Route("home", public()),
+    # Visitors get the home page; a signed-in person is sent to where their work starts.
+    Route("home", anonymous_only()),
+    Route("review-home", reviewers_only()),
+    # Browsers ask for it on every site: it leads to the static icon, for anyone.
+    Route("favicon", everyone(REDIRECT)),
     Route("accounts:signup", anonymous_only()),
     Route("accounts:login", anonymous_only()),
     # Logging out is a POST; a GET is refused rather than logging anyone out by a link.

@@ -48,10 +48,6 @@ def reviewers_own(outcome=PAGE):
     return reviewers_only() | {"reviewer": outcome, "admin": NOT_FOUND}
 
 
-def provider_post_only():
-    return provider_staff_only() | {"provider_staff": NOT_ALLOWED}
-
-
 def reviewer_post_only():
     return reviewers_only() | {"reviewer": NOT_ALLOWED, "admin": NOT_ALLOWED}
 
@@ -72,7 +68,8 @@ ROUTES = [
     Route("catalog:provider-course-create", provider_staff_only()),
     Route("catalog:provider-course-detail", provider_staff_only(), kwargs=own_pending),
     Route("catalog:provider-course-edit", provider_staff_only(), kwargs=own_pending),
-    Route("catalog:provider-course-withdraw", provider_post_only(), kwargs=own_pending),
+    # A confirmation page first; the POST withdraws.
+    Route("catalog:provider-course-withdraw", provider_staff_only(), kwargs=own_pending),
     Route("catalog:review-queue", reviewers_only()),
     Route("catalog:review-detail", reviewers_only(), kwargs=own_pending),
     Route("catalog:review-approve", reviewer_post_only(), kwargs=own_pending),

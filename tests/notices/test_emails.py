@@ -297,7 +297,7 @@ def test_provider_staff_removed_through_the_reviewers_button(
         to=[provider_staff.email],
         subject=f"You are no longer staff of {provider.name}",
         facts=[provider.name, "no longer register"],
-        path=reverse("home"),
+        path=reverse("tracker:dashboard"),
         client=client,
         reader=provider_staff,
     )

@@ -68,9 +68,8 @@ ROUTES = [
         owner_only(),
         kwargs=lambda w: {"pk": w.certification.pk},
     ),
-    Route(
-        "tracker:cycle-renew", signed_in(NOT_ALLOWED), kwargs=lambda w: {"pk": w.certification.pk}
-    ),
+    # A confirmation page first; the POST records the renewal.
+    Route("tracker:cycle-renew", owner_only(), kwargs=lambda w: {"pk": w.certification.pk}),
     Route(
         "tracker:cycle-renew",
         signed_in(NOT_FOUND) | {"professional": "redirect"},

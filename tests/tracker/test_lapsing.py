@@ -230,7 +230,7 @@ class TestPage:
             assert client.get(CSV_URL).status_code == 403
 
     def test_reviewers_find_it_in_the_menu(self, reviewer_client):
-        assert URL in reviewer_client.get(reverse("home")).content.decode()
+        assert URL in reviewer_client.get(reverse("review-home")).content.decode()
 
 
 class TestCsv:

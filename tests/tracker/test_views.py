@@ -129,7 +129,7 @@ def test_add_cecs_with_htmx_refreshes_list_and_progress(holder_client, holder, t
     assert 'id="my-cecs"' in html and "<html" not in html
     assert "Added CA23456 on" in html and "+0.3 CEC to ACE CPT" in html
     assert "CA23456" in html
-    assert 'data-width="15%"' in html
+    assert 'data-width="15.00%"' in html
     entry = CreditEntry.objects.get(user=holder)
     assert entry.credit == Decimal("0.3") and entry.kind == Kind.APPROVED_COURSE
 
@@ -422,7 +422,7 @@ def test_editing_a_date_out_of_every_current_cycle_needs_confirmation(holder_cli
 
 def test_renew_then_the_old_cycle_is_read_only(holder_client, holder, today):
     course_a = CourseFactory(cec_value=Decimal("1.0"))
-    course_b = CourseFactory(cec_value=Decimal("1.0"))
+    course_b = CourseFactory(cec_value=Decimal("1.5"))
     a = services.credit_add(
         user=holder, kind=Kind.APPROVED_COURSE, course=course_a, completion_date=today
     )
@@ -430,9 +430,18 @@ def test_renew_then_the_old_cycle_is_read_only(holder_client, holder, today):
         user=holder, kind=Kind.APPROVED_COURSE, course=course_b, completion_date=today
     )
     page = holder_client.get(reverse("tracker:dashboard")).content.decode()
-    assert "Ready to renew" in page and ">Renew</button>" in page
+    assert "Ready to renew" in page and ">Record renewal</a>" in page
     cert = holder.certifications.get()
     old = cert.cycles.get()
+    # The button opens a confirmation that changes nothing by itself.
+    confirm = holder_client.get(reverse("tracker:cycle-renew", args=[cert.pk])).text
+    assert "closes with\n      <strong>2.5 of 2.0 CECs</strong>" in confirm
+    assert "0.5 CEC beyond the requirement: credit does not carry over" in confirm
+    next_start = old.ends_on + datetime.timedelta(days=1)
+    assert f"Your next cycle runs from {next_start:%m/%d/%Y}" in confirm
+    assert cert.cycles.count() == 1
+    gap_end = old.ends_on
+    assert f"Anything you complete from {today:%m/%d/%Y} to {gap_end:%m/%d/%Y}" in confirm
     holder_client.post(reverse("tracker:cycle-renew", args=[cert.pk]))
     old.refresh_from_db()
     assert old.renewed_on == today
@@ -450,6 +459,9 @@ def test_renew_then_the_old_cycle_is_read_only(holder_client, holder, today):
 
 def test_renew_is_refused_when_not_ready(holder_client, holder):
     cert = holder.certifications.get()
+    page = holder_client.get(reverse("tracker:cycle-renew", args=[cert.pk])).text
+    assert "cannot be renewed from here yet: ACE CPT: 2.0 CECs to go by" in page
+    assert "Record renewal</button>" not in page
     holder_client.post(reverse("tracker:cycle-renew", args=[cert.pk]))
     assert cert.cycles.count() == 1
 
@@ -545,7 +557,7 @@ def test_csv_and_transcript_totals_match_the_dashboard(holder_client, holder, to
     assert '<strong class="progress-total">0.7</strong> of 2.0 CECs' in dashboard
 
 
-def test_the_renew_button_says_when_the_next_cycle_starts(client):
+def test_record_renewal_confirms_when_the_next_cycle_starts(client):
     from tests.tracker.factories import CertificationFactory, CprCardFactory, CreditEntryFactory
 
     cert = CertificationFactory(earned_on=datetime.date.today() - relativedelta(months=3))
@@ -560,6 +572,23 @@ def test_the_renew_button_says_when_the_next_cycle_starts(client):
     client.force_login(cert.user)
     html = client.get(reverse("tracker:dashboard")).content.decode()
     next_start = (cycle.ends_on + relativedelta(days=1)).strftime("%m/%d/%Y")
-    assert ">Renew</button>" in html
-    assert next_start in html
-    assert "Credit completed before then will count toward no renewal" in html
+    assert ">Record renewal</a>" in html
+    html = client.get(reverse("tracker:cycle-renew", args=[cert.pk])).content.decode()
+    assert f"Your next cycle runs from {next_start}" in html
+    assert "it falls in the closed cycle, before the next one starts" in html
+
+
+def test_deleting_says_what_it_takes_away_before_doing_it(holder_client, holder, today):
+    entry = services.credit_add(
+        user=holder,
+        kind=Kind.APPROVED_COURSE,
+        course=CourseFactory(cec_value=Decimal("0.3")),
+        completion_date=today,
+    )
+    url = reverse("tracker:entry-delete", args=[entry.pk])
+    page = holder_client.get(url).text
+    assert "ACE CPT loses 0.3 CEC." in page
+    assert "The entry's history stays on record." in page
+    assert CreditEntry.objects.filter(pk=entry.pk).exists()
+    holder_client.post(url)
+    assert not CreditEntry.objects.filter(pk=entry.pk).exists()

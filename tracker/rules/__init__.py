@@ -3,7 +3,8 @@
 `data` holds the dataclasses rows are mapped to; `cycles` where cycles start and end and what
 they require; `credit` what one activity is worth toward each certifier; `evaluate` a person's
 record against the rules; `describe` the rules in words; `check` what makes rules impossible;
-`stated` the most a person may state, and what a petition may be awarded.
+`stated` the most a person may state, and what a petition may be awarded; `glance` a
+certification's status, what it still needs and the next step, in one line, and its timeline.
 Everything public is re-exported here: `from tracker import rules; rules.evaluate(...)`.
 """
 
@@ -98,6 +99,7 @@ from .evaluate import (
     sort_entries,
     would_add,
 )
+from .glance import STEP_LABELS, Glance, Span, Step, Timeline, glance, timeline
 from .stated import (
     petition_cap_message,
     petition_kind,
@@ -128,7 +130,11 @@ __all__ = [
     "QUIZ",
     "SHARED_KINDS",
     "STATUS_LABELS",
+    "STEP_LABELS",
+    "Span",
+    "Step",
     "TENTH",
+    "Timeline",
     "VOLUNTEERING",
     "ZERO",
     "Activity",
@@ -147,6 +153,7 @@ __all__ = [
     "CycleResult",
     "EntryData",
     "FrozenResult",
+    "Glance",
     "NotCounted",
     "ProrationBand",
     "Refusal",
@@ -171,6 +178,7 @@ __all__ = [
     "evaluate_cycle",
     "first_cycle",
     "freeze",
+    "glance",
     "grace_end",
     "grade_at_least",
     "hours_from_credit",
@@ -195,6 +203,7 @@ __all__ = [
     "stated_limit",
     "stated_limit_message",
     "suggested_credit",
+    "timeline",
     "to_tenths",
     "us_date",
     "would_add",

@@ -1,4 +1,5 @@
 import importlib
+import os
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -21,9 +22,9 @@ class Command(BaseCommand):
                 except ModuleNotFoundError:
                     continue
                 module.load()
-        self.stdout.write(
-            self.style.SUCCESS("Demo data is loaded. Log in at http://127.0.0.1:8000/ as:")
-        )
+        # `make run` serves on PORT (8000 unless set); the address printed is that one.
+        address = f"http://127.0.0.1:{os.environ.get('PORT') or '8000'}/"
+        self.stdout.write(self.style.SUCCESS(f"Demo data is loaded. Log in at {address} as:"))
         for role, (email, _first, _last) in accounts_demo.DEMO_USERS.items():
             label = role.replace("_", " ")
             self.stdout.write(f"  {label:<15} {email:<24} password: {accounts_demo.DEMO_PASSWORD}")
