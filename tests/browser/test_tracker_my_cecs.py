@@ -62,6 +62,7 @@ def test_type_a_number_the_cecs_fill_in_add_and_progress_moves(page, login):
 
     row = page.locator(".ledger-row", has_text="CA23456")
     expect(row).to_be_visible()
+    expect(row).to_be_focused()  # focus moves to the new row, not the page body
     expect(row).to_contain_text(completed.strftime("%m/%d/%Y"))
     expect(page.locator("#notice")).to_contain_text("Added CA23456 on")
     expect(page.locator("#notice")).to_contain_text("+0.3 CEC to ACE CPT and ACE GFI")

@@ -58,7 +58,7 @@ def test_lookup_fills_in_the_cecs(holder_client):
         reverse("tracker:course-lookup"), {"course_number": "ca 23456"}, **HTMX
     )
     html = response.content.decode()
-    assert 'value="0.3"' in html
+    assert 'aria-describedby="id_credit_help">0.3</output>' in html  # output, not an input
     assert "<html" not in html  # a fragment
 
 
@@ -74,7 +74,7 @@ def test_lookup_explains_bad_numbers(holder_client, text, says):
     response = holder_client.get(reverse("tracker:course-lookup"), {"course_number": text})
     html = response.content.decode()
     assert says in html
-    assert 'value=""' in html
+    assert 'aria-describedby="id_credit_help"></output>' in html  # no CECs
     petition = reverse("petitions:new")
     assert (petition in html) == (says.startswith("No approved"))
 
@@ -118,7 +118,7 @@ def test_lookup_of_a_conference_lists_its_sessions(holder_client):
         {"course_number": "CP10001", "sessions": [str(a.pk), str(b.pk)]},
     ).content.decode()
     assert f'value="{a.pk}"' in html and f'value="{b.pk}"' in html
-    assert 'value="0.5"' in html  # the sum of the ticked sessions
+    assert 'aria-describedby="id_credit_help">0.5</output>' in html  # the ticked sessions' sum
 
 
 def test_add_cecs_with_htmx_refreshes_list_and_progress(holder_client, holder, today):
