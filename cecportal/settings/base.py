@@ -222,6 +222,7 @@ else:
 PERIODIC_JOBS = [
     "notices.services.retry_due",
     "catalog.tasks.sweep",
+    "tracker.tasks.sweep",
     "notices.reminders.scan",
 ]
 
