@@ -10,6 +10,8 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.accounts.factories import ProfessionalFactory
 from tests.catalog.factories import CourseApprovalFactory, CourseFactory, certifier
@@ -317,4 +319,27 @@ def test_the_labelled_date_wins_and_a_future_date_is_not_prefilled():
 def test_numbers_and_credit_are_read_from_text(text, numbers, credit):
     found = reading.parse(text, today=datetime.date(2026, 12, 1))
     assert found.numbers[: len(numbers)] == numbers
+    assert found.credit == credit
+
+
+@given(
+    day=st.dates(min_value=datetime.date(2000, 1, 1), max_value=datetime.date(2026, 12, 1)),
+    tenths=st.integers(min_value=1, max_value=999),
+    prefix=st.sampled_from(["CEP", "CP", "CA", "CS", "CL"]),
+    digits=st.integers(min_value=10_000, max_value=999_999),
+    spaced=st.booleans(),
+)
+def test_whatever_a_clean_certificate_says_is_read_back_exactly(
+    day, tenths, prefix, digits, spaced
+):
+    credit = Decimal(tenths) / 10
+    number = f"{prefix}{digits}"
+    text = "\n".join(
+        samples.certificate_lines(
+            number=f"{prefix} {digits}" if spaced else number, completed=day, credit=credit
+        )
+    )
+    found = reading.parse(text, today=datetime.date(2026, 12, 1))
+    assert found.numbers[0] == number
+    assert found.completion_date == day
     assert found.credit == credit
