@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
@@ -82,10 +83,14 @@ def reading_detail(request, pk):
         if _is_htmx(request):
             response = HttpResponse(status=204)
             response["HX-Redirect"] = target
-            return response
-        return redirect(target)
-    template = "tracker/reading.html#status" if _is_htmx(request) else "tracker/reading.html"
-    return render(request, template, {"item": item})
+        else:
+            response = redirect(target)
+    else:
+        template = "tracker/reading.html#status" if _is_htmx(request) else "tracker/reading.html"
+        response = render(request, template, {"item": item})
+    # The answer differs for htmx's poll and for a plain visit.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 # --- CPR/AED card pictures --------------------------------------------------------------------

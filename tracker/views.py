@@ -359,10 +359,16 @@ def cpr_card_page(request, read_form=None):
         "tracker/cpr_card_form.html",
         {
             "form": form,
-            "read_form": read_form or ReadCertificateForm(initial={"purpose": "cpr"}),
+            "read_form": read_form or _card_read_form(),
             "reading": item,
         },
     )
+
+
+def _card_read_form() -> ReadCertificateForm:
+    form = ReadCertificateForm(initial={"purpose": "cpr"})
+    form.fields["file"].label = "Take a photo of the card's front, or choose its PDF"
+    return form
 
 
 def _card_save(request, form, item):
