@@ -190,6 +190,26 @@ def _render_page(request, view, form, notice=None, status=200):
     return render(request, "tracker/dashboard.html", context, status=status)
 
 
+def _credit_add_course(request, form, certificate) -> CreditEntry:
+    data = form.cleaned_data
+    try:
+        return services.credit_add(
+            user=request.user,
+            kind=Kind.CONFERENCE if form.lookup.is_conference else Kind.APPROVED_COURSE,
+            course=form.lookup.course,
+            sessions=form.selected_sessions(),
+            completion_date=data["completion_date"],
+            certificate=certificate,
+            certifier=form.chosen_certifier(),
+            submission_token=data["token"],
+            actor=request.user,
+        )
+    finally:
+        # A file opened from a reading is closed here; an upload is Django's to close.
+        if certificate is not None and certificate is not data.get("certificate"):
+            certificate.close()
+
+
 @require_POST
 def credit_add(request):
     """Add CECs: a course number, its CECs, a completion date. One entry per form token."""
@@ -206,17 +226,7 @@ def credit_add(request):
         if not certificate and item is not None:
             certificate = readings.reading_file(item)
         try:
-            entry = services.credit_add(
-                user=request.user,
-                kind=Kind.CONFERENCE if form.lookup.is_conference else Kind.APPROVED_COURSE,
-                course=form.lookup.course,
-                sessions=form.selected_sessions(),
-                completion_date=data["completion_date"],
-                certificate=certificate,
-                certifier=form.chosen_certifier(),
-                submission_token=token,
-                actor=request.user,
-            )
+            entry = _credit_add_course(request, form, certificate)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -399,6 +409,10 @@ def _card_save(request, form, item):
     except ValidationError as error:
         apply_errors(form, error)
         return None
+    finally:
+        # A photo opened from a reading is closed here; an upload is Django's to close.
+        if front is not None and front is not data.get("front_image"):
+            front.close()
     if item is not None:
         readings.reading_discard(item)
     messages.success(request, text)
