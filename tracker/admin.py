@@ -28,6 +28,7 @@ from . import rulebook, rules
 from .models import (
     ActivityRule,
     Category,
+    CertificateReading,
     Certification,
     Certifier,
     CprCard,
@@ -729,3 +730,16 @@ class EntryCreditAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["entry", "certifier", "category", "credit"]
     list_filter = ["certifier"]
     list_select_related = ["entry", "certifier"]
+
+
+@admin.register(CertificateReading)
+class CertificateReadingAdmin(ReadOnly, admin.ModelAdmin):
+    """Uploads waiting to be confirmed on an add form; deleted a day after upload. Deleting
+    one here is allowed (it is not credit)."""
+
+    list_display = ["file_name", "user", "purpose", "status", "created_at"]
+    list_filter = ["status", "purpose"]
+    raw_id_fields = ["user"]
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser

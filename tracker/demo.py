@@ -1,7 +1,9 @@
 """Demo record for pro@example.com: two ACE certifications with different cycles, a current
 CPR/AED card and a handful of credits. Loading twice changes nothing.
 
-CA23456 is left out on purpose: adding it is the demo of the My CECs page.
+CA23456 is left out on purpose: adding it is the demo of the My CECs page, by typing its
+number or by reading `var/demo/certificate-CA23456.jpg` (a photo of its certificate, written
+here) with "Read the certificate".
 """
 
 import datetime
@@ -9,12 +11,14 @@ import uuid
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.demo import demo_user
 from catalog.models import Course
 
-from . import seeding, services
+from . import samples, seeding, services
 from .models import Certification, CprCard, Kind, Program
 
 NAMESPACE = uuid.UUID("5b0c2f4e-8d1a-4c1e-9a57-3f1d8c2b7a10")
@@ -49,6 +53,30 @@ def _card(user, today, months_ago, provider_name) -> CprCard:
             provider_name=provider_name,
         )
     return card
+
+
+def _card_pictures(card: CprCard) -> None:
+    """Photos of both sides of the card, as NASM asks for (once)."""
+    if card.front_image:
+        return
+    lines = {
+        "front": ["Adult CPR/AED", card.provider_name, f"Issued {card.issued_on:%m/%d/%Y}"],
+        "back": ["Skills check: passed", f"Renew by {card.expires_on:%m/%d/%Y}"],
+    }
+    for side, text in lines.items():
+        picture = ContentFile(samples.certificate_png(text, width=800), name=f"{side}.png")
+        getattr(card, f"{side}_image").save(picture.name, picture, save=False)
+    card.save()
+
+
+def _sample_photo(today: datetime.date) -> None:
+    """A photo of a CA23456 certificate to try "Read the certificate" with."""
+    folder = settings.BASE_DIR / "var" / "demo"
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = samples.certificate_lines(
+        number="CA23456", completed=today - datetime.timedelta(days=10), name="Pat Pro"
+    )
+    (folder / "certificate-CA23456.jpg").write_bytes(samples.certificate_photo(lines))
 
 
 def load_dual(today: datetime.date):
@@ -133,6 +161,8 @@ def load():
         ],
     )
     card = _card(pro, today, 4, "American Red Cross")
+    _card_pictures(card)
+    _sample_photo(today)
 
     def add(name, **kwargs):
         services.credit_add(user=pro, submission_token=_token(name), actor=pro, **kwargs)
@@ -140,11 +170,16 @@ def load():
     add("cpr", kind=Kind.CPR_AED, cpr_card=card, completion_date=card.issued_on)
     courses = {c.number: c for c in Course.objects.filter(number__in=["CEP123456", "CS20001"])}
     if "CEP123456" in courses:
+        completed = today - datetime.timedelta(days=40)
+        certificate = samples.certificate_pdf(
+            samples.certificate_lines(number="CEP123456", completed=completed, name="Pat Pro")
+        )
         add(
             "cep123456",
             kind=Kind.APPROVED_COURSE,
             course=courses["CEP123456"],
-            completion_date=today - datetime.timedelta(days=40),
+            completion_date=completed,
+            certificate=ContentFile(certificate, name="CEP123456 certificate.pdf"),
         )
     if "CS20001" in courses:
         # Before GFI was earned: it counts toward CPT only.

@@ -18,6 +18,9 @@ from . import rules, uploads
 from .models import Certifier, CprCard, Kind, Program
 
 FILE_HELP = f"PDF, JPEG or PNG, {uploads.max_bytes() // 1_048_576} MB at most."
+# A phone opens its camera first (the back one) and still offers its files.
+CAMERA_ATTRS = {"accept": "image/*,application/pdf", "capture": "environment"}
+PHOTO_ATTRS = {"accept": "image/jpeg,image/png", "capture": "environment"}
 US_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 DATE_HELP = "MM/DD/YYYY"
 
@@ -189,7 +192,10 @@ class CourseCreditForm(LedgerForm):
         label="Certificate of completion (optional)",
         help_text=FILE_HELP,
         validators=[check_certificate],
+        widget=forms.ClearableFileInput(attrs=CAMERA_ATTRS),
     )
+    # A certificate read for this form (CertificateReading): its file becomes the entry's.
+    reading = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
 
     field_order = ["course_number", "sessions", "completion_date", "certificate"]
 
@@ -422,10 +428,35 @@ class RenewalRecordForm(forms.Form):
     renewed_on = USDateField(label="Renewed on", help_text="MM/DD/YYYY, as the certifier says.")
 
 
+def check_card_photo(upload):
+    """A picture of one side of a CPR/AED card: JPEG or PNG, checked by its content."""
+    if not upload:
+        return upload
+    content_type, _extension = uploads.check_certificate(upload)
+    if content_type not in uploads.IMAGE_TYPES:
+        raise ValidationError("A side of the card must be a photo (JPEG or PNG), not a PDF.")
+    return upload
+
+
 class CprCardForm(forms.Form):
     issued_on = USDateField(label="Issue date")
     expires_on = USDateField(label="Expiry date", future_ok=True)
     provider_name = forms.CharField(label="Issued by", max_length=200, required=False)
+    front_image = forms.FileField(
+        required=False,
+        label="Photo of the front (optional)",
+        help_text="JPEG or PNG. Some certifiers (NASM) ask for both sides.",
+        validators=[check_card_photo],
+        widget=forms.ClearableFileInput(attrs=PHOTO_ATTRS),
+    )
+    back_image = forms.FileField(
+        required=False,
+        label="Photo of the back (optional)",
+        help_text="JPEG or PNG.",
+        validators=[check_card_photo],
+        widget=forms.ClearableFileInput(attrs=PHOTO_ATTRS),
+    )
+    reading = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
     log_credit = forms.BooleanField(
         required=False,
         initial=True,
@@ -569,4 +600,23 @@ class ProfessionalSearchForm(forms.Form):
         max_length=254,
         min_length=3,
         error_messages={"min_length": "Type at least 3 characters."},
+    )
+
+
+# --- Reading a certificate ------------------------------------------------------------------
+
+
+class ReadCertificateForm(forms.Form):
+    """A photo or PDF of a certificate, to be read and fill in the add form."""
+
+    file = forms.FileField(
+        label="Take a photo of the certificate, or choose its PDF",
+        help_text=f"{FILE_HELP} The portal reads it and fills in the form; you check it "
+        "before anything is saved.",
+        validators=[check_certificate],
+        widget=forms.FileInput(attrs=CAMERA_ATTRS),
+        error_messages={"required": "Choose a photo or PDF of the certificate to read."},
+    )
+    purpose = forms.ChoiceField(
+        choices=[("course", "course"), ("cpr", "cpr")], initial="course", widget=forms.HiddenInput
     )

@@ -322,6 +322,9 @@ class CprCard(models.Model):
     issued_on = models.DateField()
     expires_on = models.DateField()
     provider_name = models.CharField(max_length=200, blank=True)
+    # Pictures of the card (NASM asks for both sides): private, served only to the owner.
+    front_image = models.FileField(upload_to="cards/%Y/%m/", blank=True)
+    back_image = models.FileField(upload_to="cards/%Y/%m/", blank=True)
 
     class Meta:
         ordering = ["user", "-expires_on"]
@@ -479,3 +482,43 @@ class EntryChange(models.Model):
             for field, value in self.after.items()
             if field in self.before and self.before[field] != value
         ]
+
+
+class CertificateReading(models.Model):
+    """A certificate uploaded to be read: what the worker read from it, waiting for the
+    person to confirm it on the add form. Nothing here is credit; the file becomes the
+    entry's certificate when the person adds the entry, and the reading is then deleted."""
+
+    class Purpose(models.TextChoices):
+        COURSE = "course", "A course certificate"
+        CPR_CARD = "cpr", "A CPR/AED card"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Reading"
+        DONE = "done", "Read"
+        FAILED = "failed", "Could not be read"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificate_readings"
+    )
+    purpose = models.CharField(max_length=10, choices=Purpose, default=Purpose.COURSE)
+    file = models.FileField(upload_to="readings/%Y/%m/")
+    file_name = models.CharField(max_length=120)
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    text = models.TextField(blank=True, help_text="The text read from the file.")
+    course_number = models.CharField(max_length=64, blank=True)
+    completion_date = models.DateField(null=True, blank=True)
+    credit = models.DecimalField(**CREDIT, null=True, blank=True)
+    unit = models.CharField(max_length=10, blank=True)
+    expires_on = models.DateField(null=True, blank=True)
+    # Sentences for the form: what could not be read, or what was read but does not fit.
+    problems = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(db_default=Now())
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_status_display()})"

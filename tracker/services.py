@@ -221,19 +221,32 @@ def cpr_card_add(
     issued_on: datetime.date,
     expires_on: datetime.date,
     provider_name: str = "",
+    front_image=None,
+    back_image=None,
     today: datetime.date | None = None,
 ) -> CprCard:
+    """A CPR/AED card, with photos of its front and back when given (JPEG or PNG)."""
     today = _today(today)
     errors = {}
     if issued_on > today:
         errors["issued_on"] = "The issue date cannot be in the future."
     if expires_on <= issued_on:
         errors["expires_on"] = "The card must expire after it was issued."
+    sides = {"front_image": front_image, "back_image": back_image}
+    for field, upload in sides.items():
+        if upload and uploads.check_certificate(upload)[0] not in uploads.IMAGE_TYPES:
+            errors[field] = "A side of the card must be a photo (JPEG or PNG), not a PDF."
     if errors:
         raise ValidationError(errors)
-    return CprCard.objects.create(
+    card = CprCard(
         user=user, issued_on=issued_on, expires_on=expires_on, provider_name=provider_name.strip()
     )
+    for field, upload in sides.items():
+        if upload:
+            content = uploads.stored_file(upload, uploads.check_certificate(upload)[1])
+            getattr(card, field).save(content.name, content, save=False)
+    card.save()
+    return card
 
 
 # --- The ledger -----------------------------------------------------------------------------

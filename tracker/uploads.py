@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 
-from cecportal.files import EXTENSIONS, safe_label, sniff
+from cecportal.files import EXTENSIONS, IMAGE_TYPES, safe_label, sniff
 
-__all__ = ["check_certificate", "max_bytes", "safe_label", "stored_file"]
+__all__ = ["IMAGE_TYPES", "check_certificate", "max_bytes", "safe_label", "stored_file"]
 
 
 def max_bytes() -> int:

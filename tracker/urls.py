@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import reviewer_views, views
+from . import certificate_views, reviewer_views, views
 
 app_name = "tracker"
 
@@ -27,6 +27,24 @@ urlpatterns = [
     path("cecs/cycles/<int:pk>/transcript/", views.transcript, name="transcript"),
     path("cecs/cpr-cards/add/", views.cpr_card_add, name="cpr-card-add"),
     path("cecs/export.csv", views.export_csv, name="export-csv"),
+    # Certificates read, card pictures, the transcript as a PDF and the cycle's files as a ZIP
+    path("cecs/read/", certificate_views.reading_start, name="reading-start"),
+    path("cecs/read/<int:pk>/", certificate_views.reading_detail, name="reading"),
+    path(
+        "cecs/cpr-cards/<int:pk>/<slug:side>/",
+        certificate_views.cpr_card_image,
+        name="cpr-card-image",
+    ),
+    path(
+        "cecs/cycles/<int:pk>/transcript.pdf",
+        certificate_views.transcript_pdf,
+        name="transcript-pdf",
+    ),
+    path(
+        "cecs/cycles/<int:pk>/certificates.zip",
+        certificate_views.certificates_zip,
+        name="certificates-zip",
+    ),
     # Reviewers
     path("review/lapsing/", reviewer_views.lapsing_list, name="lapsing"),
     path("review/lapsing.csv", reviewer_views.lapsing_csv, name="lapsing-csv"),

@@ -17,7 +17,8 @@ from accounts.roles import is_reviewer
 from catalog.services import course_lookup as catalog_lookup
 from cecportal.files import IMAGE_TYPES, private_file_response, stored_content_type
 
-from . import rulebook, rules, selectors, services
+from . import readings, rulebook, rules, selectors, services
+from .certificate_views import reading_of
 from .forms import (
     ACTIVITY_KINDS,
     ActivityForm,
@@ -25,10 +26,11 @@ from .forms import (
     CourseCreditForm,
     CprCardForm,
     EntryEditForm,
+    ReadCertificateForm,
     RenewalRecordForm,
     _parse_or_none,
 )
-from .models import Certification, CreditEntry, Cycle, Kind
+from .models import CertificateReading, Certification, CreditEntry, Cycle, Kind
 
 FIELD_ALIASES = {"course": "course_number", "program": "program", "cpr_card": "cpr_card"}
 
@@ -70,6 +72,8 @@ def _page_context(
     if form is None:
         form = CourseCreditForm(user=request.user, view=view)
     return {
+        "read_form": ReadCertificateForm(),
+        "reading": getattr(form, "reading", None),
         "view": view,
         "cards": view.cards_by_certification(),
         "rows": selectors.ledger_rows(view),
@@ -118,9 +122,25 @@ def _preview(request, form) -> dict:
     return selectors.course_preview(request.user, lookup.course, sessions, day)
 
 
+def _read_form(request, view, item) -> CourseCreditForm:
+    """The add form filled in with what was read from a certificate, for the person to check."""
+    initial = {"reading": item.pk}
+    if item.course_number:
+        initial["course_number"] = item.course_number
+    if item.completion_date:
+        initial["completion_date"] = item.completion_date
+    form = CourseCreditForm(user=request.user, view=view, initial=initial)
+    form.reading = item
+    if item.course_number:
+        form.lookup = catalog_lookup(item.course_number, on=item.completion_date)
+    return form
+
+
 def dashboard(request):
     view = selectors.snapshot(request.user)
-    return render(request, "tracker/dashboard.html", _page_context(request, view))
+    item = reading_of(request, request.GET.get("reading"), CertificateReading.Purpose.COURSE)
+    form = _read_form(request, view, item) if item is not None else None
+    return render(request, "tracker/dashboard.html", _page_context(request, view, form))
 
 
 @require_GET
@@ -170,31 +190,49 @@ def _render_page(request, view, form, notice=None, status=200, added=None):
     return render(request, "tracker/dashboard.html", context, status=status)
 
 
+def _credit_add_course(request, form, certificate) -> CreditEntry:
+    data = form.cleaned_data
+    try:
+        return services.credit_add(
+            user=request.user,
+            kind=Kind.CONFERENCE if form.lookup.is_conference else Kind.APPROVED_COURSE,
+            course=form.lookup.course,
+            sessions=form.selected_sessions(),
+            completion_date=data["completion_date"],
+            certificate=certificate,
+            certifier=form.chosen_certifier(),
+            submission_token=data["token"],
+            actor=request.user,
+        )
+    finally:
+        # A file opened from a reading is closed here; an upload is Django's to close.
+        if certificate is not None and certificate is not data.get("certificate"):
+            certificate.close()
+
+
 @require_POST
 @vary_on_headers("HX-Request")
 def credit_add(request):
     """Add CECs: a course number, its CECs, a completion date. One entry per form token."""
     view = selectors.snapshot(request.user)
     form = CourseCreditForm(request.POST, request.FILES, user=request.user, view=view)
+    item = reading_of(request, request.POST.get("reading"), CertificateReading.Purpose.COURSE)
+    form.reading = item
     if form.is_valid():
         data = form.cleaned_data
         token = data["token"]
         repeated = _already_sent(token)
+        # The certificate read for this form is the entry's, unless another file was chosen.
+        certificate = data.get("certificate")
+        if not certificate and item is not None:
+            certificate = readings.reading_file(item)
         try:
-            entry = services.credit_add(
-                user=request.user,
-                kind=Kind.CONFERENCE if form.lookup.is_conference else Kind.APPROVED_COURSE,
-                course=form.lookup.course,
-                sessions=form.selected_sessions(),
-                completion_date=data["completion_date"],
-                certificate=data.get("certificate"),
-                certifier=form.chosen_certifier(),
-                submission_token=token,
-                actor=request.user,
-            )
+            entry = _credit_add_course(request, form, certificate)
         except ValidationError as error:
             apply_errors(form, error)
         else:
+            if item is not None:
+                readings.reading_discard(item)
             if repeated:
                 notice = "That form was already sent; the entry it added is below."
             else:
@@ -301,39 +339,86 @@ def certification_add(request):
     )
 
 
+def _card_initial(request) -> tuple[dict, CertificateReading | None]:
+    item = reading_of(request, request.GET.get("reading"), CertificateReading.Purpose.CPR_CARD)
+    if item is None:
+        return {}, None
+    initial = {"reading": item.pk, "issued_on": item.completion_date}
+    if item.expires_on:
+        initial["expires_on"] = item.expires_on
+    return initial, item
+
+
 @require_http_methods(["GET", "POST"])
 def cpr_card_add(request):
-    form = CprCardForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            card = services.cpr_card_add(
-                user=request.user,
-                issued_on=data["issued_on"],
-                expires_on=data["expires_on"],
-                provider_name=data["provider_name"],
-            )
-            text = f"Added the CPR/AED card valid to {card.expires_on:%m/%d/%Y}."
-            if data["log_credit"]:
-                entry = services.credit_add(
-                    user=request.user,
-                    kind=Kind.CPR_AED,
-                    cpr_card=card,
-                    completion_date=card.issued_on,
-                    actor=request.user,
-                )
-                line = selectors.adds_line(entry)
-                text += f" Logged the renewal: {line}." if line else " Logged the renewal."
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, text)
+    return cpr_card_page(request)
+
+
+def cpr_card_page(request, read_form=None):
+    """The card form; a card read from a photo opens it prefilled, its photo as the front."""
+    if request.method == "POST" and read_form is None:
+        form = CprCardForm(request.POST, request.FILES)
+        item = reading_of(request, request.POST.get("reading"), CertificateReading.Purpose.CPR_CARD)
+    else:
+        initial, item = _card_initial(request)
+        form = CprCardForm(initial=initial)
+    if form.is_bound and form.is_valid():
+        card = _card_save(request, form, item)
+        if card is not None:
             return redirect("tracker:dashboard")
     return render(
         request,
-        "tracker/simple_form.html",
-        {"form": form, "title": "Add a CPR/AED card", "submit_label": "Add card"},
+        "tracker/cpr_card_form.html",
+        {
+            "form": form,
+            "read_form": read_form or _card_read_form(),
+            "reading": item,
+        },
     )
+
+
+def _card_read_form() -> ReadCertificateForm:
+    form = ReadCertificateForm(initial={"purpose": "cpr"})
+    form.fields["file"].label = "Take a photo of the card's front, or choose its PDF"
+    return form
+
+
+def _card_save(request, form, item):
+    data = form.cleaned_data
+    front = data.get("front_image")
+    if not front and item is not None and stored_content_type(item.file.name) in IMAGE_TYPES:
+        front = readings.reading_file(item)
+    try:
+        card = services.cpr_card_add(
+            user=request.user,
+            issued_on=data["issued_on"],
+            expires_on=data["expires_on"],
+            provider_name=data["provider_name"],
+            front_image=front,
+            back_image=data.get("back_image"),
+        )
+        text = f"Added the CPR/AED card valid to {card.expires_on:%m/%d/%Y}."
+        if data["log_credit"]:
+            entry = services.credit_add(
+                user=request.user,
+                kind=Kind.CPR_AED,
+                cpr_card=card,
+                completion_date=card.issued_on,
+                actor=request.user,
+            )
+            line = selectors.adds_line(entry)
+            text += f" Logged the renewal: {line}." if line else " Logged the renewal."
+    except ValidationError as error:
+        apply_errors(form, error)
+        return None
+    finally:
+        # A photo opened from a reading is closed here; an upload is Django's to close.
+        if front is not None and front is not data.get("front_image"):
+            front.close()
+    if item is not None:
+        readings.reading_discard(item)
+    messages.success(request, text)
+    return card
 
 
 def _own_entry(request, pk) -> CreditEntry:
@@ -535,26 +620,28 @@ def _cycle_for(request, pk) -> Cycle:
     return get_object_or_404(cycles, pk=pk)
 
 
-@require_GET
-def transcript(request, pk):
-    """A printable record of one certification's one cycle, for an auditor."""
+def transcript_context(request, pk) -> dict:
+    """One certification's one cycle, for the page, the PDF and the ZIP alike."""
     cycle = _cycle_for(request, pk)
     owner = cycle.certification.user
     view = selectors.snapshot(owner)
     result = next(r for r in view.results if r.cycle.id == cycle.pk)
     entries = {e.pk: e for e in view.entries}
-    return render(
-        request,
-        "tracker/transcript.html",
-        {
-            "owner": owner,
-            "certification": view.certification(result.certification.id),
-            "result": result,
-            "counted": [(entries[c.entry.id], c) for c in result.counted],
-            "not_counted": [(entries[n.entry.id], n) for n in result.not_counted],
-            "printed_on": timezone.localdate(),
-        },
-    )
+    return {
+        "owner": owner,
+        "certification": view.certification(result.certification.id),
+        "result": result,
+        "counted": [(entries[c.entry.id], c) for c in result.counted],
+        "not_counted": [(entries[n.entry.id], n) for n in result.not_counted],
+        "printed_on": timezone.localdate(),
+        "is_owner": owner.pk == request.user.pk,
+    }
+
+
+@require_GET
+def transcript(request, pk):
+    """A printable record of one certification's one cycle, for an auditor."""
+    return render(request, "tracker/transcript.html", transcript_context(request, pk))
 
 
 def _safe_cell(value) -> str:

@@ -229,6 +229,7 @@ else:
 PERIODIC_JOBS = [
     "notices.services.retry_due",
     "catalog.tasks.sweep",
+    "tracker.tasks.sweep",
     "notices.reminders.scan",
 ]
 

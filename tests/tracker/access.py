@@ -9,6 +9,7 @@ from tests.access import (
     NOT_ALLOWED,
     NOT_FOUND,
     PAGE,
+    REDIRECT,
     Route,
     everyone,
     public,
@@ -16,7 +17,7 @@ from tests.access import (
     signed_in,
 )
 from tracker import services, verification
-from tracker.models import Kind, Program
+from tracker.models import CertificateReading, Kind, Program
 
 
 def _png():
@@ -40,6 +41,18 @@ def build(world):
         completion_date=datetime.date.today() - datetime.timedelta(days=10),
         certificate=_png(),
     )
+    world.card = services.cpr_card_add(
+        user=pro,
+        issued_on=datetime.date.today() - datetime.timedelta(days=30),
+        expires_on=datetime.date.today() + datetime.timedelta(days=700),
+        front_image=_png(),
+        back_image=_png(),
+    )
+    world.reading = CertificateReading(
+        user=pro, file_name="certificate.png", status=CertificateReading.Status.DONE
+    )
+    world.reading.file.save("reading.png", _png(), save=False)
+    world.reading.save()
 
 
 def owner_only():
@@ -76,6 +89,35 @@ ROUTES = [
         kwargs=lambda w: {"pk": w.certification.pk},
         method="post",
     ),
+    # Reading a certificate for the add forms; card pictures; the transcript as PDF and ZIP.
+    Route("tracker:reading-start", signed_in(NOT_ALLOWED)),
+    # Sent without a file: the form it came from opens and says what is missing.
+    Route("tracker:reading-start", signed_in(), method="post", data={"purpose": "course"}),
+    Route("tracker:reading-start", signed_in(), method="post", data={"purpose": "cpr"}),
+    Route(
+        "tracker:reading",
+        signed_in(NOT_FOUND) | {"professional": REDIRECT},
+        kwargs=lambda w: {"pk": w.reading.pk},
+    ),
+    Route("tracker:dashboard", signed_in(), query="reading=999999"),
+    Route("tracker:cpr-card-add", signed_in(), query="reading=abc"),
+    Route(
+        "tracker:cpr-card-image",
+        owner_only(),
+        kwargs=lambda w: {"pk": w.card.pk, "side": "front"},
+    ),
+    Route(
+        "tracker:cpr-card-image",
+        owner_only(),
+        kwargs=lambda w: {"pk": w.card.pk, "side": "back"},
+    ),
+    Route(
+        "tracker:cpr-card-image",
+        signed_in(NOT_FOUND),
+        kwargs=lambda w: {"pk": w.card.pk, "side": "sideways"},
+    ),
+    Route("tracker:transcript-pdf", owner_and_reviewers(), kwargs=lambda w: {"pk": w.cycle.pk}),
+    Route("tracker:certificates-zip", owner_only(), kwargs=lambda w: {"pk": w.cycle.pk}),
     Route("tracker:lapsing", reviewers_only()),
     # Bad filters are reported on the page, never an error page.
     Route(
