@@ -20,6 +20,11 @@ SKIP_PATH_PARTS = (
     "/documents/",
     "/certificate/",
     ".csv",
+    # Files, not pages: card photos, the PDF transcript, the auditor's ZIP.
+    "/front/",
+    "/back/",
+    ".pdf",
+    ".zip",
 )
 MAX_PAGES_PER_ROLE = 40
 
