@@ -54,6 +54,10 @@ class EmailLoginForm(AuthenticationForm):
         return (self.cleaned_data.get("username") or "").strip().lower()
 
 
+class LoginLinkRequestForm(forms.Form):
+    email = forms.EmailField(label="Your account's email", max_length=254)
+
+
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.messages.views import SuccessMessageMixin
@@ -7,16 +7,30 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
+from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import UpdateView
 
 from notices import calendar
 from notices.models import Preferences
 
-from .forms import EmailLoginForm, PreferencesForm, ProfileForm, SignUpForm
+from .forms import (
+    EmailLoginForm,
+    LoginLinkRequestForm,
+    PreferencesForm,
+    ProfileForm,
+    SignUpForm,
+)
 from .roles import PROFESSIONAL, add_to_role
+from .throttle import login_link_tokens, send_login_link
+
+# Every class view here takes these; anything else (PUT, DELETE, OPTIONS…) gets 405.
+PAGE_METHODS = ["get", "head", "post"]
 
 
 @login_not_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup(request):
     if request.user.is_authenticated:
         return redirect("home")
@@ -35,13 +49,59 @@ class LoginView(auth_views.LoginView):
     form_class = EmailLoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+    http_method_names = PAGE_METHODS
 
 
 class LogoutView(auth_views.LogoutView):
-    pass
+    http_method_names = ["post"]
+
+
+@login_not_required
+@require_POST
+def login_link_request(request):
+    """From the lockout page: email a one-time log-in link to the account (if there is one)."""
+    form = LoginLinkRequestForm(request.POST)
+    if form.is_valid():
+        send_login_link(form.cleaned_data["email"], locked=False)
+        messages.info(
+            request,
+            "If an account uses that email, a one-time log-in link is on its way to it "
+            "(at most one every few minutes). It works once.",
+        )
+        return redirect("accounts:login")
+    return render(request, "accounts/locked_out.html", {"link_form": form}, status=400)
+
+
+def _link_user(uidb64):
+    try:
+        pk = int(force_str(urlsafe_base64_decode(uidb64)))
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return get_user_model().objects.filter(pk=pk, is_active=True).first()
+
+
+@login_not_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def login_link(request, uidb64, token):
+    """A one-time log-in link. Opening it shows a button (mail scanners open links too);
+    pressing it logs the owner in and clears the failed attempts against the account."""
+    user = _link_user(uidb64)
+    valid = user is not None and login_link_tokens.check_token(user, token)
+    if not valid:
+        return render(request, "accounts/login_link.html", {"valid": False}, status=400)
+    if request.method == "POST":
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            request,
+            "You are logged in. If you did not cause the failed log-ins, consider changing "
+            "your password.",
+        )
+        return redirect("home")
+    return render(request, "accounts/login_link.html", {"valid": True, "email": user.email})
 
 
 class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
+    http_method_names = PAGE_METHODS
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:profile")
     success_message = "Your password was changed."
@@ -49,6 +109,7 @@ class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
 
 @method_decorator(login_not_required, name="dispatch")
 class PasswordResetView(auth_views.PasswordResetView):
+    http_method_names = PAGE_METHODS
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
@@ -57,17 +118,20 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 @method_decorator(login_not_required, name="dispatch")
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    http_method_names = PAGE_METHODS
     template_name = "accounts/password_reset_done.html"
 
 
 @method_decorator(login_not_required, name="dispatch")
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    http_method_names = PAGE_METHODS
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password-reset-complete")
 
 
 @method_decorator(login_not_required, name="dispatch")
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    http_method_names = PAGE_METHODS
     template_name = "accounts/password_reset_complete.html"
 
 
@@ -76,6 +140,7 @@ class ProfileView(SuccessMessageMixin, UpdateView):
     template_name = "accounts/profile.html"
     success_url = reverse_lazy("accounts:profile")
     success_message = "Your profile was saved."
+    http_method_names = PAGE_METHODS
 
     def get_object(self, queryset=None):
         return self.request.user
