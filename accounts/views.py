@@ -125,6 +125,13 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 @method_decorator(login_not_required, name="dispatch")
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     http_method_names = PAGE_METHODS
+
+    def dispatch(self, *args, **kwargs):
+        # Django's view checks the link before the method: check the method first.
+        if self.request.method.lower() not in self.http_method_names:
+            return self.http_method_not_allowed(self.request, *args, **kwargs)
+        return super().dispatch(*args, **kwargs)
+
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password-reset-complete")
 

@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.roles import is_reviewer
 from catalog.services import course_lookup as catalog_lookup
@@ -118,12 +118,13 @@ def _preview(request, form) -> dict:
     return selectors.course_preview(request.user, lookup.course, sessions, day)
 
 
+@require_safe
 def dashboard(request):
     view = selectors.snapshot(request.user)
     return render(request, "tracker/dashboard.html", _page_context(request, view))
 
 
-@require_GET
+@require_safe
 def course_lookup(request):
     """The box that fills in the CECs as soon as the number is recognised (htmx partial)."""
     text = request.GET.get("course_number", "")
@@ -206,7 +207,7 @@ def credit_add(request):
     return _render_page(request, view, form)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def activity_add(request, kind):
     if kind not in ACTIVITY_KINDS:
         raise Http404("No such activity.")
@@ -274,7 +275,7 @@ def _value(rule: rules.ActivityRule | None, view) -> str:
     return " ".join(lines)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def certification_add(request):
     form = CertificationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -299,7 +300,7 @@ def certification_add(request):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def cpr_card_add(request):
     form = CprCardForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -343,7 +344,7 @@ def _own_entry(request, pk) -> CreditEntry:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def entry_edit(request, pk):
     entry = _own_entry(request, pk)
     lock = selectors.entry_lock(entry)
@@ -398,7 +399,7 @@ def entry_edit(request, pk):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def entry_delete(request, pk):
     entry = _own_entry(request, pk)
     lock = selectors.entry_lock(entry)
@@ -413,7 +414,7 @@ def entry_delete(request, pk):
     return render(request, "tracker/entry_delete.html", {"entry": entry, "lock": lock})
 
 
-@require_GET
+@require_safe
 def entry_certificate(request, pk):
     """The certificate of completion, to its owner and to reviewers only (404 for others)."""
     entries = CreditEntry.objects.all()
@@ -447,7 +448,7 @@ def cycle_renew(request, pk):
     return redirect("tracker:dashboard")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def cycle_record_renewal(request, pk):
     """Record a renewal done with the certifier: the current cycle closes, the next opens."""
     certification = get_object_or_404(
@@ -484,7 +485,7 @@ def cycle_record_renewal(request, pk):
     )
 
 
-@require_GET
+@require_safe
 def still_counts(request, pk):
     """What can still count: approved courses that would add credit to this certification's
     current cycle, ordered by what they would add."""
@@ -512,7 +513,7 @@ def _cycle_for(request, pk) -> Cycle:
     return get_object_or_404(cycles, pk=pk)
 
 
-@require_GET
+@require_safe
 def transcript(request, pk):
     """A printable record of one certification's one cycle, for an auditor."""
     cycle = _cycle_for(request, pk)
@@ -540,7 +541,7 @@ def _safe_cell(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-@require_GET
+@require_safe
 def export_csv(request):
     """The ledger, each line with where it counts, then each cycle's totals."""
     view = selectors.snapshot(request.user)

@@ -257,6 +257,8 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# A form sent without its valid token gets the site's page saying what to do.
+CSRF_FAILURE_VIEW = "cecportal.views.csrf_failure"
 
 # --- Domain ---------------------------------------------------------------------------------
 SITE_NAME = "CEC Portal"
