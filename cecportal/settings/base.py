@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "django_tasks_db",
+    # The project package itself, for its commands (backup, restore).
+    "cecportal",
     "accounts",
     "catalog",
     "tracker",
