@@ -12,12 +12,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from accounts.decorators import reviewer_required
+from cecportal.inputs import CleanInputMixin
 
 from . import lapsing, rulebook
 from .views import _safe_cell
 
 
-class LapsingFilterForm(forms.Form):
+class LapsingFilterForm(CleanInputMixin, forms.Form):
     """The list's filters. A bad value is reported and that filter falls back to its default."""
 
     certifier = forms.ChoiceField(
