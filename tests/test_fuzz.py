@@ -24,7 +24,7 @@ from tests import fuzz
 from tests.test_access import ROUTES, world  # noqa: F401  (the walk's shared objects)
 
 pytestmark = pytest.mark.fuzz
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "62"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "64"))
 COUNTED_APPS = ["accounts", "catalog", "tracker", "petitions", "notices", "django_tasks_database"]
 
 JUNK = [
