@@ -7,8 +7,12 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
+        from axes.signals import user_locked_out
+
         from .roles import ensure_role_groups
+        from .throttle import on_locked_out
 
         # Permissions are created per app after its migrations; running on every
         # post_migrate lets the last app's signal see them all.
         post_migrate.connect(ensure_role_groups, dispatch_uid="accounts.ensure_role_groups")
+        user_locked_out.connect(on_locked_out, dispatch_uid="accounts.on_locked_out")

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
 
+from cecportal.inputs import CleanInputMixin
 from notices.models import Preferences
 
 User = get_user_model()
@@ -17,7 +18,7 @@ def _email_taken(email, exclude_pk=None):
 TAKEN_MESSAGE = "An account with this email already exists. Log in, or reset your password."
 
 
-class SignUpForm(BaseUserCreationForm):
+class SignUpForm(CleanInputMixin, BaseUserCreationForm):
     class Meta:
         model = User
         fields = ["email", "first_name", "last_name"]
@@ -36,7 +37,7 @@ class SignUpForm(BaseUserCreationForm):
         return email
 
 
-class EmailLoginForm(AuthenticationForm):
+class EmailLoginForm(CleanInputMixin, AuthenticationForm):
     error_messages = {
         "invalid_login": "That email and password do not match an account. "
         "Both are case-sensitive except the email.",
@@ -54,7 +55,11 @@ class EmailLoginForm(AuthenticationForm):
         return (self.cleaned_data.get("username") or "").strip().lower()
 
 
-class ProfileForm(forms.ModelForm):
+class LoginLinkRequestForm(CleanInputMixin, forms.Form):
+    email = forms.EmailField(label="Your account's email", max_length=254)
+
+
+class ProfileForm(CleanInputMixin, forms.ModelForm):
     class Meta:
         model = User
         fields = ["first_name", "last_name", "email"]
@@ -67,7 +72,7 @@ class ProfileForm(forms.ModelForm):
         return email
 
 
-class PreferencesForm(forms.ModelForm):
+class PreferencesForm(CleanInputMixin, forms.ModelForm):
     """What a person receives beyond the emails about their own actions (saved with the
     profile; the row is created on the first save)."""
 
@@ -83,7 +88,7 @@ class PreferencesForm(forms.ModelForm):
         }
 
 
-class AccountDeleteForm(forms.Form):
+class AccountDeleteForm(CleanInputMixin, forms.Form):
     password = forms.CharField(
         label="Your password",
         max_length=128,

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.messages.views import SuccessMessageMixin
@@ -10,18 +10,32 @@ from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.views.decorators.http import require_http_methods, require_safe
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.generic import UpdateView
 
 from notices import calendar
 from notices.models import Preferences
 
 from . import mydata, services
-from .forms import AccountDeleteForm, EmailLoginForm, PreferencesForm, ProfileForm, SignUpForm
+from .forms import (
+    AccountDeleteForm,
+    EmailLoginForm,
+    LoginLinkRequestForm,
+    PreferencesForm,
+    ProfileForm,
+    SignUpForm,
+)
 from .roles import PROFESSIONAL, add_to_role, landing
+from .throttle import login_link_tokens, send_login_link
+
+# Every class view here takes these; anything else (PUT, DELETE, OPTIONS…) gets 405.
+PAGE_METHODS = ["get", "head", "post"]
 
 
 @login_not_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup(request):
     if request.user.is_authenticated:
         return redirect(landing(request.user))
@@ -40,6 +54,7 @@ class LoginView(auth_views.LoginView):
     form_class = EmailLoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+    http_method_names = PAGE_METHODS
 
     def get_default_redirect_url(self):
         # Without a `next`, each role lands on its work.
@@ -47,10 +62,55 @@ class LoginView(auth_views.LoginView):
 
 
 class LogoutView(auth_views.LogoutView):
-    pass
+    http_method_names = ["post"]
+
+
+@login_not_required
+@require_POST
+def login_link_request(request):
+    """From the lockout page: email a one-time log-in link to the account (if there is one)."""
+    form = LoginLinkRequestForm(request.POST)
+    if form.is_valid():
+        send_login_link(form.cleaned_data["email"], locked=False)
+        messages.info(
+            request,
+            "If an account uses that email, a one-time log-in link is on its way to it "
+            "(at most one every few minutes). It works once.",
+        )
+        return redirect("accounts:login")
+    return render(request, "accounts/locked_out.html", {"link_form": form}, status=400)
+
+
+def _link_user(uidb64):
+    try:
+        pk = int(force_str(urlsafe_base64_decode(uidb64)))
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return get_user_model().objects.filter(pk=pk, is_active=True).first()
+
+
+@login_not_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def login_link(request, uidb64, token):
+    """A one-time log-in link. Opening it shows a button (mail scanners open links too);
+    pressing it logs the owner in and clears the failed attempts against the account."""
+    user = _link_user(uidb64)
+    valid = user is not None and login_link_tokens.check_token(user, token)
+    if not valid:
+        return render(request, "accounts/login_link.html", {"valid": False}, status=400)
+    if request.method == "POST":
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            request,
+            "You are logged in. If you did not cause the failed log-ins, consider changing "
+            "your password.",
+        )
+        return redirect("home")
+    return render(request, "accounts/login_link.html", {"valid": True, "email": user.email})
 
 
 class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
+    http_method_names = PAGE_METHODS
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:profile")
     success_message = "Your password was changed."
@@ -58,6 +118,7 @@ class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
 
 @method_decorator(login_not_required, name="dispatch")
 class PasswordResetView(auth_views.PasswordResetView):
+    http_method_names = PAGE_METHODS
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
@@ -66,17 +127,27 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 @method_decorator(login_not_required, name="dispatch")
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    http_method_names = PAGE_METHODS
     template_name = "accounts/password_reset_done.html"
 
 
 @method_decorator(login_not_required, name="dispatch")
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    http_method_names = PAGE_METHODS
+
+    def dispatch(self, *args, **kwargs):
+        # Django's view checks the link before the method: check the method first.
+        if self.request.method.lower() not in self.http_method_names:
+            return self.http_method_not_allowed(self.request, *args, **kwargs)
+        return super().dispatch(*args, **kwargs)
+
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password-reset-complete")
 
 
 @method_decorator(login_not_required, name="dispatch")
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    http_method_names = PAGE_METHODS
     template_name = "accounts/password_reset_complete.html"
 
 
@@ -85,6 +156,7 @@ class ProfileView(SuccessMessageMixin, UpdateView):
     template_name = "accounts/profile.html"
     success_url = reverse_lazy("accounts:profile")
     success_message = "Your profile was saved."
+    http_method_names = PAGE_METHODS
 
     def get_object(self, queryset=None):
         return self.request.user

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from cecportal import inputs
+from cecportal.inputs import CleanInputMixin
 from tracker.models import Certifier
 
 from .models import Course, Provider
@@ -42,7 +44,7 @@ HOURS_FIELD = {
 }
 
 
-class CatalogSearchForm(forms.Form):
+class CatalogSearchForm(CleanInputMixin, forms.Form):
     """The public catalog's filters. An invalid filter is dropped, never an error page."""
 
     STATUS_CHOICES = [
@@ -68,7 +70,7 @@ class CatalogSearchForm(forms.Form):
         return {name: data.get(name, "") for name in self.fields}
 
 
-class CourseRegistrationForm(forms.Form):
+class CourseRegistrationForm(CleanInputMixin, forms.Form):
     title = forms.CharField(max_length=300)
     description = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=10_000
@@ -100,7 +102,8 @@ class CourseRegistrationForm(forms.Form):
         return data
 
 
-class SessionForm(forms.Form):
+class SessionForm(CleanInputMixin, forms.Form):
+    ascii_digit_fields = ("code",)
     code = forms.CharField(label="Session code", max_length=20)
     title = forms.CharField(label="Session title", max_length=300)
     cec_value = forms.DecimalField(label="Session CECs", **CEC_FIELD)
@@ -154,25 +157,35 @@ def _default_window():
     return today, end
 
 
-def us_date_field(label, *, required=True):
-    """A date typed and shown as MM/DD/YYYY, whatever the locale's own formats say."""
+def us_date_field(label, *, bounds: inputs.DateBounds, required=True):
+    """A date typed and shown as MM/DD/YYYY, whatever the locale's own formats say, inside
+    its plausible `bounds`."""
     return forms.DateField(
         label=label,
         required=required,
+        validators=[inputs.BoundedDate(bounds)],
         input_formats=["%m/%d/%Y"],
         widget=forms.DateInput(format="%m/%d/%Y", attrs={"placeholder": "MM/DD/YYYY"}),
         error_messages={"invalid": "Enter the date as MM/DD/YYYY, e.g. 01/31/2027."},
     )
 
 
-class ApproveForm(forms.Form):
+def _check_window(form, start, end, field):
+    message = inputs.window_error(
+        start, end, max_years=inputs.APPROVAL_MAX_YEARS, what="An approval runs"
+    )
+    if message and field not in form.errors:
+        form.add_error(field, message)
+
+
+class ApproveForm(CleanInputMixin, forms.Form):
     number_prefix = forms.ChoiceField(
         label="Number prefix",
         choices=[(p, p) for p in PREFIXES],
         help_text="The digits are the next free ones for this prefix.",
     )
-    approved_on = us_date_field("Approved on (MM/DD/YYYY)")
-    expires_on = us_date_field("Expires on (MM/DD/YYYY)")
+    approved_on = us_date_field("Approved on (MM/DD/YYYY)", bounds=inputs.APPROVAL_START)
+    expires_on = us_date_field("Expires on (MM/DD/YYYY)", bounds=inputs.APPROVAL_END)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -185,10 +198,11 @@ class ApproveForm(forms.Form):
         start, end = data.get("approved_on"), data.get("expires_on")
         if start and end and end < start:
             self.add_error("expires_on", "The approval cannot expire before it starts.")
+        _check_window(self, start, end, "expires_on")
         return data
 
 
-class RejectForm(forms.Form):
+class RejectForm(CleanInputMixin, forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
@@ -196,7 +210,7 @@ class RejectForm(forms.Form):
     )
 
 
-class ProviderForm(forms.ModelForm):
+class ProviderForm(CleanInputMixin, forms.ModelForm):
     class Meta:
         model = Provider
         fields = ["name", "contact_email", "website"]
@@ -208,13 +222,13 @@ class ProviderForm(forms.ModelForm):
         return name
 
 
-class StaffForm(forms.Form):
+class StaffForm(CleanInputMixin, forms.Form):
     email = forms.EmailField(
         label="Email of the staff member", help_text="They must already have an account."
     )
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(CleanInputMixin, forms.Form):
     file = forms.FileField(
         label="CSV file",
         help_text="UTF-8 CSV (a BOM and Windows line endings are fine), at most "
@@ -233,13 +247,14 @@ class ImportUploadForm(forms.Form):
         return upload
 
 
-class CourseApprovalForm(forms.Form):
+class CourseApprovalForm(CleanInputMixin, forms.Form):
     """Another certifier's approval of a course: the shape only; the service checks the
     number against the certifier's format, the category against its rules."""
 
     certifier = forms.ModelChoiceField(
         label="Certifier", queryset=Certifier.objects.none(), empty_label="Choose a certifier"
     )
+    ascii_digit_fields = ("number",)
     number = forms.CharField(label="Their course number", max_length=64)
     credit = forms.DecimalField(
         label="Credit (optional)",
@@ -260,8 +275,12 @@ class CourseApprovalForm(forms.Form):
         help_text="The certifier's category code, when the approval puts the course in one "
         "(e.g. own at AFAA).",
     )
-    valid_from = us_date_field("Valid from (MM/DD/YYYY, optional)", required=False)
-    valid_to = us_date_field("Valid to (MM/DD/YYYY, optional)", required=False)
+    valid_from = us_date_field(
+        "Valid from (MM/DD/YYYY, optional)", bounds=inputs.APPROVAL_START, required=False
+    )
+    valid_to = us_date_field(
+        "Valid to (MM/DD/YYYY, optional)", bounds=inputs.APPROVAL_END, required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -274,4 +293,5 @@ class CourseApprovalForm(forms.Form):
         start, end = data.get("valid_from"), data.get("valid_to")
         if start and end and end < start:
             self.add_error("valid_to", "The approval cannot end before it starts.")
+        _check_window(self, start, end, "valid_to")
         return data

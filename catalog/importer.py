@@ -45,6 +45,8 @@ from django.core.validators import validate_email
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
+from cecportal import inputs
+
 from . import selectors
 from .models import Course, ImportBatch, ImportRow, Provider, Session
 from .numbers import InvalidCourseNumber, normalize_number
@@ -298,6 +300,40 @@ def _date(text: str, what: str) -> datetime.date:
     raise RowError(f"{what} “{text[:20]}” is not a date (use YYYY-MM-DD or MM/DD/YYYY)")
 
 
+# Columns read as numbers, dates or codes (free text may hold any script's digits).
+DIGIT_COLUMNS = {
+    "number",
+    "cec_value",
+    "contact_hours",
+    "approved_on",
+    "expires_on",
+    "session_code",
+    "session_cec",
+    "session_hours",
+}
+
+
+def _check_cells(raw: dict) -> None:
+    """No control characters (a NUL byte cannot be stored) and no other scripts' digits in
+    any cell: refused on the preview, never a failure on confirm."""
+    for column, value in raw.items():
+        if not isinstance(value, str):
+            continue
+        message = inputs.control_character_error(value, multiline=column == "description")
+        if message:
+            raise RowError(f"{column}: {message[0].lower()}{message[1:]}")
+        char = inputs.foreign_digit(value) if column in DIGIT_COLUMNS else None
+        if char:
+            raise RowError(f"{column}: type the digits 0–9 (“{char}” is a digit of another script)")
+
+
+def _date_in(day: datetime.date, bounds: inputs.DateBounds, what: str) -> datetime.date:
+    message = bounds.error(day)
+    if message:
+        raise RowError(f"{what} {message[0].lower()}{message[1:]}")
+    return day
+
+
 def _course_values(raw: dict, fmt: str) -> tuple[Decimal | None, Decimal | None]:
     """The course's own CEC value and contact hours; a conference's are its sessions'."""
     cec_text = raw["cec_value"].strip()
@@ -336,10 +372,17 @@ def _course_fields(raw: dict) -> dict:
     expires_text = raw["expires_on"].strip()
     if not approved_text or not expires_text:
         raise RowError("approved_on and expires_on are both required")
-    approved_on = _date(approved_text, "approved_on")
-    expires_on = _date(expires_text, "expires_on")
+    approved_on = _date_in(
+        _date(approved_text, "approved_on"), inputs.APPROVAL_START, "approved_on"
+    )
+    expires_on = _date_in(_date(expires_text, "expires_on"), inputs.APPROVAL_END, "expires_on")
     if expires_on < approved_on:
         raise RowError("expires_on is before approved_on")
+    window = inputs.window_error(
+        approved_on, expires_on, max_years=inputs.APPROVAL_MAX_YEARS, what="an approval runs"
+    )
+    if window:
+        raise RowError(window)
     status_text = raw.get("status", "").strip().lower()
     if status_text not in STATUSES:
         raise RowError(f"status “{status_text[:20]}” is not approved or retired")
@@ -458,6 +501,7 @@ class CourseImport:
 
     # -- checking
     def _check(self, line: int, raw: dict) -> _Row:
+        _check_cells(raw)
         try:
             number = normalize_number(raw["number"])
         except InvalidCourseNumber as error:

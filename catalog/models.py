@@ -128,7 +128,7 @@ class Course(models.Model):
     number = models.CharField(max_length=9, unique=True, null=True, blank=True)
     title = models.CharField(max_length=300)
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="courses")
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=10_000)
     delivery_format = models.CharField(max_length=20, choices=Format, default=Format.LIVE)
     # The course's CEC value; a conference has none of its own (its sessions carry values).
     cec_value = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
@@ -138,7 +138,7 @@ class Course(models.Model):
     approved_on = models.DateField(null=True, blank=True)
     expires_on = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status, default=Status.PENDING, db_index=True)
-    rejection_reason = models.TextField(blank=True)
+    rejection_reason = models.TextField(blank=True, max_length=2000)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -19,6 +19,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "cecportal.views.bad_request"
 handler403 = "cecportal.views.permission_denied"
 handler404 = "cecportal.views.page_not_found"
 handler500 = "cecportal.views.server_error"

@@ -16,7 +16,7 @@ from .models import Preferences
 
 @login_not_required
 @csrf_exempt  # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" with no form token
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request, token):
     """GET asks to confirm (a link scanner must not unsubscribe anyone); POST unsubscribes.
     A link whose signature does not hold changes nothing and says so."""

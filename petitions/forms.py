@@ -5,6 +5,9 @@ from crispy_forms.layout import Div, Field, Layout
 from django import forms
 from django.conf import settings
 
+from cecportal import inputs
+from cecportal.inputs import CleanInputMixin
+
 from .assessment import GRADE_CHOICES, assess_request
 from .models import Petition
 from .uploads import MAX_FILES, check_uploads
@@ -48,7 +51,7 @@ def documents_help():
     )
 
 
-class PetitionForm(forms.Form):
+class PetitionForm(CleanInputMixin, forms.Form):
     type = forms.ChoiceField(label="Type of activity", choices=Petition.Type.choices)
     course_title = forms.CharField(max_length=300)
     provider_name = forms.CharField(max_length=200)
@@ -56,6 +59,7 @@ class PetitionForm(forms.Form):
         input_formats=["%m/%d/%Y"],
         widget=forms.TextInput(attrs={"placeholder": "MM/DD/YYYY", "autocomplete": "off"}),
         error_messages={"invalid": "Enter the date as MM/DD/YYYY."},
+        validators=[inputs.BoundedDate(inputs.EARNED)],
         help_text="MM/DD/YYYY, inside a current cycle of one of your certifications.",
     )
     contact_hours = forms.DecimalField(
@@ -166,7 +170,7 @@ class OwnIdsMixin:
         super().__init__(*args, **kwargs)
 
 
-class RespondForm(OwnIdsMixin, forms.Form):
+class RespondForm(CleanInputMixin, OwnIdsMixin, forms.Form):
     id_prefix = "respond"
     """The professional's answer to a request for more information."""
 
@@ -189,12 +193,12 @@ class RespondForm(OwnIdsMixin, forms.Form):
         return data
 
 
-class WithdrawForm(OwnIdsMixin, forms.Form):
+class WithdrawForm(CleanInputMixin, OwnIdsMixin, forms.Form):
     id_prefix = "withdraw"
     note = forms.CharField(label="Why (optional)", required=False, max_length=2000)
 
 
-class ApproveForm(OwnIdsMixin, forms.Form):
+class ApproveForm(CleanInputMixin, OwnIdsMixin, forms.Form):
     id_prefix = "approve"
     credit = forms.DecimalField(
         label="Credit to award",
@@ -212,7 +216,7 @@ class ApproveForm(OwnIdsMixin, forms.Form):
     )
 
 
-class DenyForm(OwnIdsMixin, forms.Form):
+class DenyForm(CleanInputMixin, OwnIdsMixin, forms.Form):
     id_prefix = "deny"
     reason = forms.CharField(
         label="Reason for the denial",
@@ -222,7 +226,7 @@ class DenyForm(OwnIdsMixin, forms.Form):
     )
 
 
-class RequestInfoForm(OwnIdsMixin, forms.Form):
+class RequestInfoForm(CleanInputMixin, OwnIdsMixin, forms.Form):
     id_prefix = "info"
     note = forms.CharField(
         label="What information is needed",
@@ -241,7 +245,7 @@ AGE_CHOICES = [
 STATUS_CHOICES = [("open", "Open (not decided)"), *Petition.Status.choices, ("all", "All")]
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(CleanInputMixin, forms.Form):
     status = forms.ChoiceField(choices=STATUS_CHOICES, required=False)
     type = forms.ChoiceField(choices=[("", "All types"), *Petition.Type.choices], required=False)
     age = forms.ChoiceField(choices=AGE_CHOICES, required=False)

@@ -102,7 +102,7 @@ class Petition(models.Model):
     grade = models.CharField(max_length=2, blank=True)
     is_prep_course = models.BooleanField(default=False)
     credit_requested = models.DecimalField(**CREDIT)
-    description = models.TextField()
+    description = models.TextField(max_length=5000)
     # The certification whose current cycle the completion date falls in, when filed.
     certification = models.ForeignKey(
         "tracker.Certification",
@@ -115,7 +115,7 @@ class Petition(models.Model):
         max_length=20, choices=Status, default=Status.SUBMITTED, db_index=True
     )
     credit_awarded = models.DecimalField(**CREDIT, null=True, blank=True)
-    decision_reason = models.TextField(blank=True)
+    decision_reason = models.TextField(blank=True, max_length=5000)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -203,7 +203,7 @@ class PetitionEvent(models.Model):
     )
     from_status = models.CharField(max_length=20, choices=Petition.Status, blank=True)
     to_status = models.CharField(max_length=20, choices=Petition.Status)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, max_length=5000)
     at = models.DateTimeField(db_default=Now())
 
     class Meta:

@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.decorators import reviewer_required
 from accounts.roles import is_reviewer
@@ -48,6 +48,7 @@ def _form_errors(form, exc: ValidationError):
 # --- The professional -------------------------------------------------------------------------
 
 
+@require_safe
 def petition_list(request):
     petitions = (
         Petition.objects.owned_by(request.user)
@@ -62,6 +63,7 @@ def petition_list(request):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def petition_new(request):
     user = request.user
     has_certification = user.certifications.exists()
@@ -94,7 +96,7 @@ def petition_new(request):
     )
 
 
-@require_GET
+@require_safe
 def petition_preview(request):
     """Which cycle(s) the petition counts toward and the suggested credit (htmx fragment)."""
     form = PetitionForm(request.GET, user=request.user, preview=True)
@@ -107,6 +109,7 @@ def petition_preview(request):
     )
 
 
+@require_safe
 def petition_detail(request, pk):
     petition = get_object_or_404(_with_history(Petition.objects.visible_to(request.user)), pk=pk)
     return render(request, "petitions/detail.html", _detail_context(request, petition))
@@ -138,21 +141,31 @@ def _owned(request, pk):
 def petition_withdraw(request, pk):
     petition = _owned(request, pk)
     form = WithdrawForm(request.POST)
-    if form.is_valid():
-        try:
-            services.petition_withdraw(
-                petition=petition, user=request.user, note=form.cleaned_data["note"]
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, "Your petition was withdrawn.")
+    if not form.is_valid():
+        # Shown under the withdraw form, with what was typed.
+        return _detail_page(request, pk, withdraw_form=form)
+    try:
+        services.petition_withdraw(
+            petition=petition, user=request.user, note=form.cleaned_data["note"]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Your petition was withdrawn.")
     return redirect(petition)
 
 
 @require_POST
 def petition_respond(request, pk):
     petition = _owned(request, pk)
+    if petition.status != Petition.Status.INFO_REQUESTED:
+        # The answer form is gone from the page: say why there, rather than a bare 400.
+        messages.error(
+            request,
+            "This petition no longer awaits more information "
+            f"(it is {petition.get_status_display().lower()}), so the answer was not sent.",
+        )
+        return redirect(petition)
     form = RespondForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -167,15 +180,18 @@ def petition_respond(request, pk):
         else:
             messages.success(request, "Your answer was sent; the petition is back in the queue.")
             return redirect(petition)
+    return _detail_page(request, pk, respond_form=form)
+
+
+def _detail_page(request, pk, **forms):
+    """The petition's page again, with a refused form and its messages (status 400)."""
     petition = get_object_or_404(_with_history(Petition.objects.owned_by(request.user)), pk=pk)
     return render(
-        request,
-        "petitions/detail.html",
-        _detail_context(request, petition, respond_form=form),
-        status=400,
+        request, "petitions/detail.html", _detail_context(request, petition, **forms), status=400
     )
 
 
+@require_safe
 def document(request, pk):
     """A supporting document, to its owner or a reviewer; 404 to anyone else."""
     documents = Document.objects.select_related("petition")
@@ -192,6 +208,7 @@ def document(request, pk):
 
 
 @reviewer_required
+@require_safe
 def queue(request):
     filters = QueueFilterForm(request.GET)
     chosen = filters.values()
@@ -248,6 +265,7 @@ def _reviewable(pk):
 
 
 @reviewer_required
+@require_safe
 def review(request, pk):
     petition = _reviewable(pk)
     return render(request, "petitions/review.html", _review_context(request, petition))

@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.text import slugify
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from cecportal.files import EXTENSIONS, private_file_response, stored_content_type
 
@@ -74,7 +74,7 @@ def reading_start(request):
     return render(request, "tracker/dashboard.html", context)
 
 
-@require_GET
+@require_safe
 def reading_detail(request, pk):
     """Waits for the worker (htmx asks again every second), then opens the form prefilled."""
     item = get_object_or_404(CertificateReading.objects.filter(user=request.user), pk=pk)
@@ -98,7 +98,7 @@ def reading_detail(request, pk):
 SIDES = {"front": "front_image", "back": "back_image"}
 
 
-@require_GET
+@require_safe
 def cpr_card_image(request, pk, side):
     """A picture of the owner's card (404 for anyone else, and for a side not kept)."""
     card = get_object_or_404(CprCard.objects.filter(user=request.user), pk=pk)
@@ -139,7 +139,7 @@ def _file_name(context, extension) -> str:
     return f"transcript-{program}-{result.cycle.starts_on:%Y-%m-%d}.{extension}"
 
 
-@require_GET
+@require_safe
 def transcript_pdf(request, pk):
     """The transcript page as a PDF: the same rows and totals (owner and reviewers)."""
     from .views import transcript_context
@@ -186,7 +186,7 @@ def _card_files(cycle: Cycle, owner):
             yield name, field, [card.issued_on, "CPR/AED card", side, "card"]
 
 
-@require_GET
+@require_safe
 def certificates_zip(request, pk):
     """Everything an auditor asks for, for one cycle: the transcript (PDF), each certificate
     of completion logged in the cycle and the CPR/AED card pictures. Owner only."""

@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalog.services import course_lookup
+from cecportal import inputs
+from cecportal.inputs import CleanInputMixin
 
 from . import rules, uploads
 from .models import Certifier, CprCard, Kind, Program
@@ -21,15 +23,17 @@ FILE_HELP = f"PDF, JPEG or PNG, {uploads.max_bytes() // 1_048_576} MB at most."
 # A phone opens its camera first (the back one) and still offers its files.
 CAMERA_ATTRS = {"accept": "image/*,application/pdf", "capture": "environment"}
 PHOTO_ATTRS = {"accept": "image/jpeg,image/png", "capture": "environment"}
-US_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
+US_DATE = re.compile(r"^\s*([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})\s*$")
 DATE_HELP = "MM/DD/YYYY"
+NOTE_MAX = 2000  # a ledger entry's note (CreditEntry.note)
 
 
 class USDateField(forms.DateField):
     """A date typed as MM/DD/YYYY; the errors say which of shape or calendar is wrong."""
 
-    def __init__(self, *, future_ok=False, **kwargs):
+    def __init__(self, *, future_ok=False, bounds: inputs.DateBounds = inputs.EARNED, **kwargs):
         self.future_ok = future_ok
+        self.bounds = bounds
         kwargs.setdefault("help_text", DATE_HELP)
         kwargs.setdefault(
             "widget",
@@ -67,6 +71,9 @@ class USDateField(forms.DateField):
         super().validate(value)
         if value and not self.future_ok and value > timezone.localdate():
             raise ValidationError("The date cannot be in the future.", code="future")
+        message = value and self.bounds.error(value)
+        if message:
+            raise ValidationError(message, code="out_of_bounds")
 
 
 class CreditField(forms.DecimalField):
@@ -97,7 +104,7 @@ def check_certificate(upload):
     return upload
 
 
-class LedgerForm(forms.Form):
+class LedgerForm(CleanInputMixin, forms.Form):
     """What every ledger form shares: the one-time token and the outside-cycle confirmation."""
 
     token = forms.UUIDField(widget=forms.HiddenInput)
@@ -175,6 +182,8 @@ class LedgerForm(forms.Form):
 
 class CourseCreditForm(LedgerForm):
     """The seed's form: course number, CECs (filled in by itself), completion date."""
+
+    ascii_digit_fields = ("course_number",)
 
     course_number = forms.CharField(
         label="Course number",
@@ -356,7 +365,9 @@ class ActivityForm(LedgerForm):
             f["credit"] = CreditField(unit=unit, help_text=self.cap_text())
         if kind not in (Kind.CPR_AED, Kind.FIRST_AID):
             f["completion_date"] = USDateField(label=DATE_LABELS.get(kind, "Completion date"))
-        f["note"] = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+        f["note"] = forms.CharField(
+            required=False, max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 2})
+        )
         f["certificate"] = forms.FileField(
             required=False,
             label="Proof (optional)",
@@ -402,7 +413,8 @@ class ActivityForm(LedgerForm):
 # --- Certifications and cards ---------------------------------------------------------------
 
 
-class CertificationForm(forms.Form):
+class CertificationForm(CleanInputMixin, forms.Form):
+    ascii_digit_fields = ("number",)
     program = forms.ModelChoiceField(
         queryset=Program.objects.select_related("certifier").order_by("certifier__name", "name"),
         label="Certification",
@@ -424,7 +436,7 @@ class CertificationForm(forms.Form):
         return data
 
 
-class RenewalRecordForm(forms.Form):
+class RenewalRecordForm(CleanInputMixin, forms.Form):
     renewed_on = USDateField(label="Renewed on", help_text="MM/DD/YYYY, as the certifier says.")
 
 
@@ -438,9 +450,9 @@ def check_card_photo(upload):
     return upload
 
 
-class CprCardForm(forms.Form):
-    issued_on = USDateField(label="Issue date")
-    expires_on = USDateField(label="Expiry date", future_ok=True)
+class CprCardForm(CleanInputMixin, forms.Form):
+    issued_on = USDateField(label="Issue date", bounds=inputs.CPR_ISSUED)
+    expires_on = USDateField(label="Expiry date", future_ok=True, bounds=inputs.CPR_EXPIRES)
     provider_name = forms.CharField(label="Issued by", max_length=200, required=False)
     front_image = forms.FileField(
         required=False,
@@ -468,16 +480,23 @@ class CprCardForm(forms.Form):
         issued, expires = data.get("issued_on"), data.get("expires_on")
         if issued and expires and expires <= issued:
             self.add_error("expires_on", "The card must expire after it was issued.")
+        window = inputs.window_error(
+            issued, expires, max_years=inputs.CPR_CARD_MAX_YEARS, what="A CPR/AED card is valid"
+        )
+        if window and "expires_on" not in self.errors:
+            self.add_error("expires_on", window)
         return data
 
 
 # --- Editing an entry -----------------------------------------------------------------------
 
 
-class EntryEditForm(forms.Form):
+class EntryEditForm(CleanInputMixin, forms.Form):
     completion_date = USDateField(label="Completion date")
     title = forms.CharField(required=False, max_length=300)
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        required=False, max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 2})
+    )
     certificate = forms.FileField(
         required=False,
         label="Replace the certificate",
@@ -594,7 +613,7 @@ class StaffEntryForm(CourseCreditForm):
         )
 
 
-class ProfessionalSearchForm(forms.Form):
+class ProfessionalSearchForm(CleanInputMixin, forms.Form):
     q = forms.CharField(
         label="Email, name or certification number",
         max_length=254,
@@ -606,7 +625,7 @@ class ProfessionalSearchForm(forms.Form):
 # --- Reading a certificate ------------------------------------------------------------------
 
 
-class ReadCertificateForm(forms.Form):
+class ReadCertificateForm(CleanInputMixin, forms.Form):
     """A photo or PDF of a certificate, to be read and fill in the add form."""
 
     file = forms.FileField(

@@ -33,9 +33,12 @@ class Kind(models.TextChoices):
 class Sourced(models.Model):
     """Where a rule's numbers come from, and what of them is not confirmed."""
 
-    source = models.TextField(blank=True, help_text="The published page the numbers come from.")
+    source = models.TextField(
+        blank=True, max_length=5000, help_text="The published page the numbers come from."
+    )
     unverified = models.TextField(
         blank=True,
+        max_length=5000,
         help_text="What is not confirmed by the certifier (shipped as an editable default).",
     )
 
@@ -378,7 +381,7 @@ class CreditEntry(models.Model):
     )
     certificate = models.FileField(upload_to="certificates/%Y/%m/", blank=True)
     certificate_name = models.CharField(max_length=120, blank=True)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, max_length=2000)
     source = models.CharField(max_length=10, choices=Source, default=Source.SELF_REPORTED)
     # The certifier a non-shared activity (presenting, publishing …) was logged toward; the
     # credit it gives each certifier is in `claims` (EntryCredit), posted by the rules.

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.decorators import reviewer_required
 from accounts.roles import REVIEWER
+from cecportal.inputs import CleanInputMixin
 
 from . import lapsing, rulebook, selectors, services
 from .forms import ProfessionalSearchForm, StaffEntryForm
@@ -27,7 +28,7 @@ from .views import _safe_cell, apply_errors
 SEARCH_LIMIT = 25
 
 
-class LapsingFilterForm(forms.Form):
+class LapsingFilterForm(CleanInputMixin, forms.Form):
     """The list's filters. A bad value is reported and that filter falls back to its default."""
 
     certifier = forms.ChoiceField(

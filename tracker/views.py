@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.roles import is_reviewer
@@ -136,6 +136,7 @@ def _read_form(request, view, item) -> CourseCreditForm:
     return form
 
 
+@require_safe
 def dashboard(request):
     view = selectors.snapshot(request.user)
     item = reading_of(request, request.GET.get("reading"), CertificateReading.Purpose.COURSE)
@@ -143,7 +144,7 @@ def dashboard(request):
     return render(request, "tracker/dashboard.html", _page_context(request, view, form))
 
 
-@require_GET
+@require_safe
 def course_lookup(request):
     """The box that fills in the CECs as soon as the number is recognised (htmx partial)."""
     text = request.GET.get("course_number", "")
@@ -246,7 +247,7 @@ def credit_add(request):
     return _render_page(request, view, form)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def activity_add(request, kind):
     if kind not in ACTIVITY_KINDS:
         raise Http404("No such activity.")
@@ -314,7 +315,7 @@ def _value(rule: rules.ActivityRule | None, view) -> str:
     return " ".join(lines)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def certification_add(request):
     form = CertificationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -349,7 +350,7 @@ def _card_initial(request) -> tuple[dict, CertificateReading | None]:
     return initial, item
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def cpr_card_add(request):
     return cpr_card_page(request)
 
@@ -430,7 +431,7 @@ def _own_entry(request, pk) -> CreditEntry:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def entry_edit(request, pk):
     entry = _own_entry(request, pk)
     lock = selectors.entry_lock(entry)
@@ -485,7 +486,7 @@ def entry_edit(request, pk):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def entry_delete(request, pk):
     entry = _own_entry(request, pk)
     lock = selectors.entry_lock(entry)
@@ -506,7 +507,7 @@ def entry_delete(request, pk):
     )
 
 
-@require_GET
+@require_safe
 def entry_certificate(request, pk):
     """The certificate of completion, to its owner and to reviewers only (404 for others)."""
     entries = CreditEntry.objects.all()
@@ -555,7 +556,7 @@ def cycle_renew(request, pk):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def cycle_record_renewal(request, pk):
     """Record a renewal done with the certifier: the current cycle closes, the next opens."""
     certification = get_object_or_404(
@@ -592,7 +593,7 @@ def cycle_record_renewal(request, pk):
     )
 
 
-@require_GET
+@require_safe
 def still_counts(request, pk):
     """What can still count: approved courses that would add credit to this certification's
     current cycle, ordered by what they would add."""
@@ -638,7 +639,7 @@ def transcript_context(request, pk) -> dict:
     }
 
 
-@require_GET
+@require_safe
 def transcript(request, pk):
     """A printable record of one certification's one cycle, for an auditor."""
     return render(request, "tracker/transcript.html", transcript_context(request, pk))
@@ -650,7 +651,7 @@ def _safe_cell(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-@require_GET
+@require_safe
 def export_csv(request):
     """The ledger, each line with where it counts, then each cycle's totals."""
     view = selectors.snapshot(request.user)

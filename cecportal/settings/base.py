@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks_db",
     "django_htmx",
+    # The project package itself, for its commands (backup, restore).
+    "cecportal",
     "accounts",
     "catalog",
     "tracker",
@@ -136,16 +138,29 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
-# Throttle password guessing: five failures for one account from one address lock that
-# pair out for fifteen minutes.
+# Throttle password guessing (accounts/throttle.py): AXES_FAILURE_LIMIT wrong passwords for one
+# account, from any address, pause that account's password login for the cool-off and email its
+# owner a one-time log-in link; LOGIN_ADDRESS_FAILURE_LIMIT failures from one address, across
+# accounts, pause log-ins from that address.
 AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(env("LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(env("AXES_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# Axes warns when the address is not a lockout parameter: the per-address limit is counted by
+# accounts.throttle.ThrottleHandler instead, with its own (higher) limit.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_HANDLER = "accounts.throttle.ThrottleHandler"
+AXES_LOCKOUT_CALLABLE = "accounts.throttle.lockout_response"
+# A lock ends after the cool-off; failures during it do not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 # The login form posts the email in its "username" field (Django's AuthenticationForm).
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "accounts.throttle.axes_username"
+# The client's address: REMOTE_ADDR, or with TRUSTED_PROXIES = n (the number of reverse proxies
+# in front of the app, each appending to X-Forwarded-For) the address the outermost one saw.
+TRUSTED_PROXIES = int(env("TRUSTED_PROXIES", "0"))
+AXES_CLIENT_IP_CALLABLE = "cecportal.clientip.client_ip"
 AXES_VERBOSE = False
 
 # Public verification (/verify/): lookups per client address per window.
@@ -252,6 +267,8 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# A form sent without its valid token gets the site's page saying what to do.
+CSRF_FAILURE_VIEW = "cecportal.views.csrf_failure"
 
 # --- Domain ---------------------------------------------------------------------------------
 SITE_NAME = "CEC Portal"

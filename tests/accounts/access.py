@@ -18,6 +18,14 @@ ROUTES = [
     Route("favicon", everyone(REDIRECT)),
     Route("accounts:signup", anonymous_only()),
     Route("accounts:login", anonymous_only()),
+    # Asking for a one-time log-in link is a POST from the lockout page.
+    Route("accounts:login-link-request", everyone(NOT_ALLOWED)),
+    # A link that does not hold says so, to anyone.
+    Route(
+        "accounts:login-link",
+        everyone(400),
+        kwargs=lambda w: {"uidb64": "MQ", "token": "bad-token"},
+    ),
     # Logging out is a POST; a GET is refused rather than logging anyone out by a link.
     Route("accounts:logout", signed_in(NOT_ALLOWED)),
     Route("accounts:profile", signed_in()),

@@ -54,10 +54,11 @@ ROUTES = [
     Route("petitions:document", OWNER_OR_REVIEWER, kwargs=lambda w: {"pk": w.document.pk}),
     Route("petitions:withdraw", signed_in(NOT_ALLOWED), kwargs=_petition),
     Route("petitions:respond", signed_in(NOT_ALLOWED), kwargs=_petition),
-    # Posting another's petition's actions: it does not exist for them.
+    # Posting another's petition's actions: it does not exist for them. The owner's petition
+    # awaits no information: back to it, with a message saying so.
     Route(
         "petitions:respond",
-        signed_in(NOT_FOUND) | {"professional": 400},
+        signed_in(NOT_FOUND) | {"professional": REDIRECT},
         kwargs=_petition,
         method="post",
     ),

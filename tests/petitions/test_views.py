@@ -297,6 +297,22 @@ class TestOwnerPages:
         assert petition.documents.count() == 3
         assert len(stored_files(_private_media)) == len(before) + 1
 
+    def test_withdrawing_with_a_note_too_long_says_so_and_keeps_the_petition(
+        self, pro_client, petition
+    ):
+        url = reverse("petitions:withdraw", args=[petition.pk])
+        response = pro_client.post(url, {"note": "x" * 2001})
+        assertContains(response, "at most 2000 characters", status_code=400)
+        petition.refresh_from_db()
+        assert petition.status == "submitted"
+
+    def test_answering_a_petition_that_awaits_nothing_says_why(self, pro_client, petition):
+        url = reverse("petitions:respond", args=[petition.pk])
+        response = pro_client.post(url, {"note": "Here it is"}, follow=True)
+        assertContains(response, "no longer awaits more information")
+        petition.refresh_from_db()
+        assert petition.status == "submitted" and petition.events.count() == 1
+
 
 class TestReview:
     def url(self, petition, action=""):
