@@ -13,15 +13,25 @@ import json
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Model, QuerySet
+from django.db.models import FileField, Model, QuerySet
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from notices.models import Email, Preferences, Reminder
 from petitions.models import Document, Petition, PetitionEvent
-from tracker.models import Certification, CprCard, CreditEntry, Cycle, EntryChange, EntryCredit
+from tracker.models import (
+    CertificateReading,
+    Certification,
+    CprCard,
+    CreditEntry,
+    Cycle,
+    EntryChange,
+    EntryCredit,
+)
 
 from .models import User
 
@@ -56,6 +66,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("ledger", lambda u: CreditEntry.objects.filter(user=u)),
     Section("ledger_credit", lambda u: EntryCredit.objects.filter(entry__user=u)),
     Section("ledger_history", lambda u: EntryChange.objects.filter(owner=u)),
+    Section("certificate_readings", lambda u: CertificateReading.objects.filter(user=u)),
     Section("petitions", lambda u: Petition.objects.filter(user=u)),
     Section("petition_documents", lambda u: Document.objects.filter(petition__user=u)),
     Section("petition_history", lambda u: PetitionEvent.objects.filter(petition__user=u)),
@@ -82,20 +93,20 @@ def _rows(section: Section, user: User) -> list[dict]:
     return rows
 
 
-def _files(user: User) -> Iterator[tuple[str, Model, str]]:
-    """(path in the ZIP, record, storage name) of every uploaded file the person's records hold."""
-    for entry in CreditEntry.objects.filter(user=user).exclude(certificate="").order_by("pk"):
-        yield (
-            f"files/ledger/{entry.pk}-{entry.certificate_name or 'certificate'}",
-            entry,
-            (entry.certificate.name),
-        )
-    for document in Document.objects.filter(petition__user=user).order_by("pk"):
-        yield (
-            f"files/petitions/{document.petition_id}/{document.pk}-{document.label}",
-            document,
-            (document.file.name),
-        )
+def _files(user: User) -> Iterator[tuple[str, Model, FieldFile]]:
+    """(path in the ZIP, record, file) of every uploaded file the person's records hold: every
+    file field of every exported record, so a new model's files come with its section."""
+    for section in SECTIONS:
+        queryset = section.records(user)
+        fields = [f for f in queryset.model._meta.concrete_fields if isinstance(f, FileField)]
+        if not fields:
+            continue
+        for record in queryset.order_by("pk"):
+            for field in fields:
+                stored = getattr(record, field.attname)
+                if stored:
+                    name = PurePosixPath(stored.name).name
+                    yield f"files/{section.name}/{record.pk}-{field.name}-{name}", record, stored
 
 
 def records(user: User) -> dict:
@@ -111,10 +122,9 @@ def export_zip(user: User) -> bytes:
     buffer = io.BytesIO()
     missing = []
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path, record, name in _files(user):
-            field = record.certificate if isinstance(record, CreditEntry) else record.file
+        for path, _record, stored in _files(user):
             try:
-                with field.storage.open(name, "rb") as handle:
+                with stored.storage.open(stored.name, "rb") as handle:
                     archive.writestr(path, handle.read())
             except OSError:
                 missing.append(path)

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from notices.models import Preferences, Reminder
 from petitions.models import Document, Petition
-from tracker.models import Certification, CprCard, CreditEntry, EntryChange
+from tracker.models import CertificateReading, Certification, CprCard, CreditEntry, EntryChange
 
 from . import mydata
 from .roles import is_provider_staff, is_reviewer
@@ -72,8 +72,8 @@ def delete_account(user, *, withdraw_open: bool = False) -> DeletionPlan:
     kept_entries = CreditEntry.objects.filter(user=user, petition_id__in=kept_ids)
     kept_entry_ids = list(kept_entries.values_list("pk", flat=True))
     files = [
-        (record, name)
-        for _path, record, name in mydata._files(user)
+        stored
+        for _path, record, stored in mydata._files(user)
         if not (isinstance(record, CreditEntry) and record.pk in kept_entry_ids)
         and not (isinstance(record, Document) and record.petition_id in kept_ids)
     ]
@@ -82,6 +82,7 @@ def delete_account(user, *, withdraw_open: bool = False) -> DeletionPlan:
     Petition.objects.filter(user=user).exclude(pk__in=kept_ids).delete()
     Certification.objects.filter(user=user).delete()
     CprCard.objects.filter(user=user).delete()
+    CertificateReading.objects.filter(user=user).delete()
     Preferences.objects.filter(user=user).delete()
     Reminder.objects.filter(user=user).delete()
     mydata._emails_to(user).delete()
@@ -99,9 +100,8 @@ def delete_account(user, *, withdraw_open: bool = False) -> DeletionPlan:
         user.delete()
 
     def remove_files():
-        for record, name in files:
-            field_file = record.certificate if isinstance(record, CreditEntry) else record.file
-            field_file.storage.delete(name)
+        for stored in files:
+            stored.storage.delete(stored.name)
 
     transaction.on_commit(remove_files)
     return plan

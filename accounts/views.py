@@ -215,7 +215,7 @@ def my_data_export(request):
     return response
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def account_delete(request):
     """Close the account: the page says what is erased and what is kept, asks for the
     password, and for petitions still being decided, an explicit yes."""

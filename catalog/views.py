@@ -270,7 +270,7 @@ def provider_course_detail(request, pk):
 
 
 @provider_staff_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def provider_course_withdraw(request, pk):
     """Withdraw a registration: a page that says what it means, then the POST."""
     course = get_object_or_404(Course.objects.owned_by(request.user), pk=pk)

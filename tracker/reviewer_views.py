@@ -225,7 +225,7 @@ def _professional(pk):
 
 
 @reviewer_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def professional_detail(request, pk):
     """One professional's standing and ledger, and the form to enter credit from the
     certificate they sent in: posted as "Entered by staff", the reviewer in its history."""

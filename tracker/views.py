@@ -525,7 +525,7 @@ def entry_certificate(request, pk):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def cycle_renew(request, pk):
     """Record a renewal of the current cycle: a page that says what closes and what will count
     toward nothing, then the POST that does it."""

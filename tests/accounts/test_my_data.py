@@ -25,7 +25,14 @@ from tests.accounts.factories import PASSWORD, ProfessionalFactory
 from tests.petitions.helpers import stored_files, submit
 from tests.tracker.factories import CprCardFactory
 from tracker import services as tracker_services
-from tracker.models import Certification, CreditEntry, EntryChange, Kind, Program
+from tracker.models import (
+    CertificateReading,
+    Certification,
+    CreditEntry,
+    EntryChange,
+    Kind,
+    Program,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +83,9 @@ def _person_with_everything(cpt, today, reviewer, *, approve=True):
     if approve:
         petition_services.petition_approve(petition=approved, reviewer=reviewer)
     Preferences.objects.create(user=person)
+    reading = CertificateReading(user=person, file_name="photo.png")
+    reading.file.save("photo.png", _png("photo.png"), save=False)
+    reading.save()
     Reminder.objects.create(user=person, subject=f"cycle:{person.pk}", mark="90d", due_on=today)
     email_later(
         kind="renewal_recorded",
@@ -120,10 +130,13 @@ def test_the_export_holds_every_record_and_file_of_its_owner_only(client, two_pe
     (cert_path,) = [n for n in names if n.startswith("files/ledger/")]
     assert archive.read(cert_path) == my_entry.certificate.open("rb").read()
     my_documents = Document.objects.filter(petition__user=me)
-    petition_files = [n for n in names if n.startswith("files/petitions/")]
+    petition_files = [n for n in names if n.startswith("files/petition_documents/")]
     assert len(petition_files) == my_documents.count() == 2
-    their_labels = {f"{d.pk}-{d.label}" for d in Document.objects.filter(petition__user=other)}
-    assert not any(n.rsplit("/", 1)[-1] in their_labels for n in petition_files)
+    stored_names = {n.rsplit("-", 1)[-1] for n in names if n.startswith("files/")}
+    assert {d.file.name.rsplit("/", 1)[-1] for d in my_documents} <= stored_names
+    theirs = {d.file.name.rsplit("/", 1)[-1] for d in Document.objects.filter(petition__user=other)}
+    theirs.add(CreditEntry.objects.get(user=other, kind=Kind.PRESENTING).certificate.name)
+    assert not {t.rsplit("/", 1)[-1] for t in theirs} & stored_names
 
 
 def test_every_model_that_points_at_a_person_is_exported_or_says_why_not(db):
@@ -177,7 +190,8 @@ def test_closing_an_account_erases_it_and_keeps_approved_petitions_anonymised(
     assert not mydata._emails_to(me).exists() and mydata._emails_to(other).exists()
     files_after = set(stored_files(_private_media))
     assert my_certificate not in {str(p) for p in files_after}
-    assert len(files_before - files_after) == 1  # the certificate; kept petition files stay
+    # The certificate and the reading's photo; the kept petition's files stay.
+    assert len(files_before - files_after) == 2
     # The other person is untouched, and the closed account cannot sign in.
     assert CreditEntry.objects.filter(user=other).count() == 2
     client.logout()
