@@ -82,8 +82,8 @@ def test_ready_to_renew_links_to_the_renewal_confirmation(pro_client, profession
     assert line["href"] == reverse("tracker:cycle-renew", args=[certification.pk])
     # 2.5 of 2.0: the bar is split, and the extra is said in words.
     assert "0.5 CEC beyond the requirement: does not carry over" in page
-    assert 'class="progress-bar status-ready" data-width="80.00%"' in page
-    assert 'class="progress-bar progress-beyond" data-width="20.00%"' in page
+    assert 'class="progress-bar status-ready" data-width="80%"' in page
+    assert 'class="progress-bar progress-beyond" data-width="20%"' in page
 
 
 def test_no_card_asks_to_renew_cpr_once_the_credit_is_there(pro_client, professional, cpt, today):

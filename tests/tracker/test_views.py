@@ -129,7 +129,7 @@ def test_add_cecs_with_htmx_refreshes_list_and_progress(holder_client, holder, t
     assert 'id="my-cecs"' in html and "<html" not in html
     assert "Added CA23456 on" in html and "+0.3 CEC to ACE CPT" in html
     assert "CA23456" in html
-    assert 'data-width="15.00%"' in html
+    assert 'data-width="15%"' in html
     entry = CreditEntry.objects.get(user=holder)
     assert entry.credit == Decimal("0.3") and entry.kind == Kind.APPROVED_COURSE
 
