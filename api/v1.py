@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
-from ninja import NinjaAPI, Path, Query, Swagger
+from ninja import NinjaAPI, Path, Query, Status, Swagger
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -271,7 +271,7 @@ def register_course(request, body: CourseIn):
         contact_hours=body.contact_hours,
         sessions=[s.model_dump() for s in body.sessions],
     )
-    return 201, _course_out(_own_courses(token).get(pk=course.pk), _certifiers())
+    return Status(201, _course_out(_own_courses(token).get(pk=course.pk), _certifiers()))
 
 
 # --- Public lookup --------------------------------------------------------------------------
