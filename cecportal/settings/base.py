@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "tracker",
     "petitions",
     "notices",
+    "reporting",
     "ninja",
     "api",
 ]
