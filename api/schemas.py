@@ -148,3 +148,47 @@ class PublicCourseOut(Schema):
     message: str
     sessions: list[PublicSessionOut]
     approvals: list[PublicApprovalOut]
+
+
+# --- Completions ----------------------------------------------------------------------------
+
+MAX_COMPLETIONS = 1000
+
+
+class CompletionIn(Schema):
+    course_number: text(30, min_length=1) = Field(
+        description="One of the provider's own approved courses, e.g. CA23456."
+    )
+    email: text(254) = Field("", description="The professional's email …")
+    certification_number: text(50) = Field("", description="… or a certification number")
+    last_name: text(150) = Field("", description="… with the last name.")
+    completion_date: datetime.date
+    sessions: list[text(300, min_length=1)] = Field(
+        default_factory=list, max_length=50, description="Session codes attended (conference)."
+    )
+    hours: Hours | None = None
+
+
+class CompletionsIn(Schema):
+    rows: list[CompletionIn] = Field(min_length=1, max_length=MAX_COMPLETIONS)
+
+
+class RowResult(Schema):
+    row: int = Field(description="The row's position in the batch, from 1.")
+    verdict: Literal["matched", "claimable", "refused"]
+    reason: str
+    posted: bool
+
+
+class BatchCounts(Schema):
+    matched: int
+    claimable: int
+    refused: int
+    posted: int
+
+
+class BatchOut(Schema):
+    id: int
+    status: Literal["checking", "checked", "posting", "posted", "failed"]
+    counts: BatchCounts
+    rows: list[RowResult]

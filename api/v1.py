@@ -12,19 +12,23 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
-from ninja import NinjaAPI, Path, Query, Status, Swagger
+from ninja import Header, NinjaAPI, Path, Query, Status, Swagger
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
 from catalog import services as catalog_services
 from catalog.models import Course, CourseApproval, Session
 from catalog.numbers import MAX_INPUT
+from reporting import services as reporting
+from reporting.models import RosterBatch
 from tracker.models import Certifier
 
 from .auth import AddressRateThrottle, TokenAuth, TokenRateThrottle, require_scope
 from .errors import ApiError, detail, error_response
 from .models import Scope
 from .schemas import (
+    BatchOut,
+    CompletionsIn,
     CourseIn,
     CourseOut,
     CoursePage,
@@ -324,6 +328,73 @@ def public_course(request, number: Annotated[str, Path(max_length=MAX_INPUT)]):
     if course is None or course.status not in (Course.Status.APPROVED, Course.Status.RETIRED):
         raise ApiError(404, f"No public course has the number {lookup.number or number}.")
     return _public_out(course, lookup, _certifiers())
+
+
+# --- Completions ----------------------------------------------------------------------------
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=200,
+        pattern=r"^[\x21-\x7e]+$",
+        description="Any unique text (a UUID): sending the same key again returns the batch it "
+        "first made and stores nothing new.",
+    ),
+]
+BatchId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+@api.post(
+    "/completions",
+    response={200: BatchOut, 202: BatchOut, **errors(401, 403, 413, 422, 429)},
+    url_name="completions",
+    tags=["completions"],
+    summary="Report completions",
+)
+def post_completions(request, body: CompletionsIn, idempotency_key: IdempotencyKey = None):
+    """Report up to 1,000 completions of the provider's own courses. Each row is checked:
+    *matched* (a professional found by email, or certification number and last name: posted
+    to their ledger as provider-reported credit, in the background), *claimable* (nobody
+    matches yet: offered to the professional when they sign up) or *refused* with its reason
+    (not one of your courses, a date outside the approval window or in the future, an unknown
+    session, a completion already reported). Answers 202 with the batch; the same
+    `Idempotency-Key` again answers 200 with that same batch. Scope `completions:write`."""
+    token = require_scope(request, Scope.COMPLETIONS_WRITE)
+    key = idempotency_key or ""
+    replay = (
+        bool(key)
+        and RosterBatch.objects.filter(provider_id=token.provider_id, idempotency_key=key).exists()
+    )
+    batch = reporting.stage(
+        token.provider,
+        [row.model_dump() for row in body.rows],
+        source=RosterBatch.Source.API,
+        label=token.name,
+        idempotency_key=key,
+    )
+    if batch.status == RosterBatch.Status.CHECKED:
+        batch = reporting.confirm(batch)
+    return Status(200 if replay else 202, reporting.result(batch))
+
+
+@api.get(
+    "/completions/{batch_id}",
+    response={200: BatchOut, **errors(401, 403, 404, 422, 429)},
+    url_name="completion-batch",
+    tags=["completions"],
+    summary="Read a batch's result",
+)
+def read_completions(request, batch_id: BatchId):
+    """What became of each row of a batch the provider reported: its verdict, the reason of a
+    refusal, and whether it is posted. Another provider's batch is not found (404). Scope
+    `completions:read` or `completions:write`."""
+    token = require_scope(request, Scope.COMPLETIONS_READ, Scope.COMPLETIONS_WRITE)
+    batch = RosterBatch.objects.of_provider(token.provider_id).filter(pk=batch_id).first()
+    if batch is None:
+        raise Http404
+    return reporting.result(batch)
 
 
 def urls():

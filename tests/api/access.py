@@ -1,4 +1,5 @@
-from api.models import ApiToken
+from reporting.models import RosterBatch
+from reporting.services import stage
 from tests.access import (
     NOT_ALLOWED,
     NOT_FOUND,
@@ -20,6 +21,11 @@ def build(world):
     world.own_api_course = CourseFactory(provider=world.provider_staff.provider)
     if not hasattr(world, "course"):
         world.course = CourseFactory()
+    world.batch = stage(
+        world.provider_staff.provider,
+        [{"course_number": world.own_api_course.number, "email": "a@example.com"}],
+        source=RosterBatch.Source.API,
+    )
 
 
 def own_token(w):
@@ -53,6 +59,9 @@ ROUTES = [
     Route("api-v1:courses", token_only),
     Route("api-v1:courses", token_only, method="post", data={"title": "x"}),
     Route("api-v1:course", token_only, lambda w: {"course_id": w.own_api_course.pk}),
+    Route("api-v1:completions", everyone(NOT_ALLOWED)),
+    Route("api-v1:completions", token_only, method="post", data={"rows": []}),
+    Route("api-v1:completion-batch", token_only, lambda w: {"batch_id": w.batch.pk}),
     Route("api-v1:public-course", public(), lambda w: {"number": w.course.number}),
     Route("api-v1:public-course", everyone(NOT_FOUND), lambda w: {"number": "CA99999"}),
     Route("api-v1:openapi-json", public()),
@@ -60,7 +69,3 @@ ROUTES = [
     # ninja's root exists only to place the API; it answers 404, in the API's JSON shape.
     Route("api-v1:api-root", everyone(NOT_FOUND)),
 ]
-
-
-def still_live(world):
-    return ApiToken.objects.filter(pk=world.other_token.pk, revoked_at__isnull=True).exists()
