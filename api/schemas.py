@@ -107,16 +107,29 @@ class SessionIn(Schema):
 
 
 class CourseIn(Schema):
+    """A single course (live, online or home study) with its CEC value."""
+
     title: text(300, min_length=1)
     description: text(5000) = ""
-    delivery_format: Literal["live", "online", "home_study", "conference"]
-    cec_value: Credit | None = Field(None, description="Required except for a conference.")
+    delivery_format: Literal["live", "online", "home_study"]
+    cec_value: Credit
     contact_hours: Hours | None = Field(
         None, description="Left out: the CEC value in contact hours (0.1 CEC = 1 hour)."
     )
+
+
+class ConferenceIn(Schema):
+    """A conference: one umbrella number over its sessions, each with its own CEC value."""
+
+    title: text(300, min_length=1)
+    description: text(5000) = ""
+    delivery_format: Literal["conference"]
     sessions: list[SessionIn] = Field(
-        default_factory=list, max_length=200, description="A conference's sessions."
+        min_length=1, max_length=200, description="Each with its own code."
     )
+
+
+Registration = Annotated[CourseIn | ConferenceIn, Field(discriminator="delivery_format")]
 
 
 class PublicSessionOut(Schema):
