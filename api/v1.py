@@ -79,8 +79,16 @@ api = NinjaAPI(
 # --- The one error shape --------------------------------------------------------------------
 
 
+def _where(loc) -> list:
+    """["body", "body", "title"] (the source, then the parameter's name) as ["body", "title"]."""
+    loc = list(loc)
+    if loc[:2] == ["body", "body"]:
+        del loc[1]
+    return loc
+
+
 def _validation_details(exc: NinjaValidationError) -> list[dict]:
-    return [detail(e.get("loc", ()), e.get("msg", "Not valid.")) for e in exc.errors]
+    return [detail(_where(e.get("loc", ())), e.get("msg", "Not valid.")) for e in exc.errors]
 
 
 @api.exception_handler(NinjaValidationError)

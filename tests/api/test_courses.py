@@ -130,16 +130,28 @@ def test_registering_a_conference_with_sessions(client, staff, auth):
 )
 def test_a_malformed_course_is_422_naming_the_field_and_stores_nothing(client, auth, body, field):
     error = _assert_error(_post(client, body, auth), 422, "invalid")
-    assert any(field in d["loc"] for d in error["details"])
+    assert any(field in d["loc"] or field in d["message"] for d in error["details"])
     assert not Course.objects.exists()
 
 
-def test_the_services_refusals_are_422_too(client, auth):
-    """Shape checks that only the catalog's service knows (no CEC value for a course)."""
+def test_a_course_needs_its_value_and_a_conference_its_sessions(client, auth):
     error = _assert_error(_post(client, {"title": "T", "delivery_format": "online"}, auth), 422)
-    assert "CEC value" in error["message"]
+    assert error["details"][0]["loc"] == ["body", "online", "cec_value"]
     body = {"title": "T", "delivery_format": "conference", "sessions": []}
-    assert "at least one session" in _assert_error(_post(client, body, auth), 422)["message"]
+    error = _assert_error(_post(client, body, auth), 422)
+    assert error["details"][0]["loc"] == ["body", "conference", "sessions"]
+    assert not Course.objects.exists()
+
+
+def test_the_catalog_services_refusals_are_422_too(client, auth):
+    """What only the catalog's service knows: two sessions with one code ("a1" is "A1")."""
+    sessions = [
+        {"code": "A1", "title": "One", "cec_value": "0.1"},
+        {"code": "a1", "title": "Two", "cec_value": "0.1"},
+    ]
+    body = {"title": "T", "delivery_format": "conference", "sessions": sessions}
+    error = _assert_error(_post(client, body, auth), 422, "invalid")
+    assert "its own code" in error["message"]
     assert not Course.objects.exists()
 
 
