@@ -13,6 +13,7 @@ urlpatterns = [
     path("my/", include("tracker.urls")),
     path("petitions/", include("petitions.urls")),
     path("notices/", include("notices.urls")),
+    path("reporting/", include("reporting.urls")),
     path("admin/", admin.site.urls),
 ]
 
