@@ -15,6 +15,7 @@ urlpatterns = [
     path("my/", include("tracker.urls")),
     path("petitions/", include("petitions.urls")),
     path("notices/", include("notices.urls")),
+    path("reporting/", include("reporting.urls")),
     path("api/v1/", api_v1_urls()),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),

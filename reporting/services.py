@@ -36,6 +36,8 @@ from .models import Dispute, ReportedCompletion, RosterBatch
 log = logging.getLogger(__name__)
 
 MAX_ROWS = 10_000
+# The line of the file a row came from (set by the roster reader).
+LINE = "_line"
 MAX_HOURS = Decimal("999.99")
 FORMULA_STARTS = ("=", "+", "-", "@")
 CHUNK = 500
@@ -60,6 +62,8 @@ def _text(value, limit: int) -> str:
 def _refuse_formulas(raw: Mapping) -> None:
     """A spreadsheet formula is never evaluated nor kept: the row is refused, naming the cell."""
     for name, value in raw.items():
+        if name == LINE:
+            continue
         values = value if isinstance(value, list | tuple) else [value]
         for item in values:
             if isinstance(item, str) and item.strip().startswith(FORMULA_STARTS):
@@ -206,6 +210,7 @@ def _identity_key(email: str, number: str, last: str, user_id: int | None) -> st
 def check_row(raw: Mapping, known: _Known) -> dict:
     """One row's verdict and cleaned values (a ReportedCompletion's fields)."""
     values = {
+        LINE: raw.get(LINE),
         "course_number": _text(raw.get("course_number"), 30),
         "email": _text(raw.get("email"), 254),
         "certification_number": _text(raw.get("certification_number"), 50),
@@ -396,13 +401,16 @@ BLANK = {"reason": "", "key": "", "sessions": [], "course_number": "", "email": 
 
 def _store(batch: RosterBatch, checked: list[dict]) -> None:
     counts = dict.fromkeys(Verdict.values, 0)
+    lines = [values.get(LINE) for values in checked]
+    if not all(isinstance(n, int) and n > 0 for n in lines) or len(set(lines)) != len(lines):
+        lines = list(range(1, len(checked) + 1))
     objects = []
-    for number, values in enumerate(checked, start=1):
+    for line, values in zip(lines, checked, strict=True):
         counts[values["verdict"]] += 1
         objects.append(
             ReportedCompletion(
                 batch=batch,
-                row=values.get("row", number),
+                row=line,
                 **{k: values.get(k, BLANK.get(k)) for k in FIELDS},
             )
         )
