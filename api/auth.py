@@ -4,6 +4,8 @@ from django.conf import settings
 from ninja.security import HttpBearer
 from ninja.throttling import SimpleRateThrottle
 
+from catalog.models import Provider
+
 from .errors import ApiError
 from .models import ApiToken
 from .services import token_authenticate
@@ -19,6 +21,13 @@ class TokenAuth(HttpBearer):
 def require_scope(request, *scopes: str) -> ApiToken:
     """The request's token, if it carries one of `scopes`; 403 otherwise."""
     token: ApiToken = request.auth
+    if token.provider.status != Provider.Status.ACTIVE:
+        raise ApiError(
+            403,
+            f"{token.provider.name} is {token.provider.get_status_display().lower()}: its "
+            "tokens can do nothing until the certifying body restores it.",
+            code="provider_suspended",
+        )
     if not any(scope in token.scopes for scope in scopes):
         raise ApiError(
             403,

@@ -28,7 +28,7 @@ def _form_errors(form, error: ValidationError):
 @never_cache
 def token_list(request):
     provider = request.user.provider
-    form = TokenForm(request.POST or None)
+    form = TokenForm(request.POST if request.method == "POST" else None)
     created = secret = None
     if request.method == "POST" and form.is_valid():
         try:

@@ -15,7 +15,6 @@ from openapi_spec_validator import validate
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from catalog.models import Course
 from reporting.models import RosterBatch
 from reporting.services import stage
 from tests.api.factories import bearer, make_token
@@ -85,7 +84,6 @@ def provider_world(staff, settings):
     conference = ConferenceFactory(provider=staff.provider, number="CEP123456")
     SessionFactory(course=conference, code="A1")
     CourseApprovalFactory(course__provider=staff.provider)
-    Course.objects.filter(provider=staff.provider).first()
     stage(
         staff.provider,
         [{"course_number": "CEP123456", "email": "x@example.com"}],

@@ -159,3 +159,13 @@ def test_last_use_is_recorded(client, staff):
     client.get(COURSES, headers=bearer(secret))
     token.refresh_from_db()
     assert token.last_used_at is not None
+
+
+def test_a_suspended_providers_tokens_are_refused(client, staff):
+    from catalog.models import Provider
+
+    _, secret = make_token(staff)
+    Provider.objects.filter(pk=staff.provider_id).update(status=Provider.Status.SUSPENDED)
+    response = client.get(COURSES, headers=bearer(secret))
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "provider_suspended"
