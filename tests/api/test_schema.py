@@ -108,6 +108,7 @@ def _run(operation, *, mode, headers):
     check()
 
 
+@pytest.mark.schemathesis
 @pytest.mark.parametrize(
     ("mode", "with_token"),
     [
