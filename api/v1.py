@@ -91,9 +91,17 @@ def _validation_details(exc: NinjaValidationError) -> list[dict]:
     return [detail(_where(e.get("loc", ())), e.get("msg", "Not valid.")) for e in exc.errors]
 
 
+def _field(loc: list) -> str:
+    """["body", "rows", "3", "email"] as rows.3.email; the source alone when that is all."""
+    return ".".join(loc[1:]) or ".".join(loc) or "request"
+
+
 @api.exception_handler(NinjaValidationError)
 def _invalid(request, exc):
-    return error_response(422, details=_validation_details(exc))
+    details = _validation_details(exc)
+    said = "; ".join(f"{_field(d['loc'])}: {d['message']}" for d in details[:3])
+    more = f" (and {len(details) - 3} more)" if len(details) > 3 else ""
+    return error_response(422, f"The request is not valid: {said}{more}.", details=details)
 
 
 @api.exception_handler(DjangoValidationError)

@@ -254,3 +254,10 @@ def test_public_lookup_is_rate_limited_per_address(client, settings):
     for _ in range(2):
         assert client.get(f"/api/v1/public/courses/{course.number}").status_code == 200
     _assert_error(client.get(f"/api/v1/public/courses/{course.number}"), 429)
+
+
+def test_the_422_message_names_the_fields_at_fault(client, auth):
+    body = {"title": "", "delivery_format": "online", "cec_value": "0.3"}
+    error = _assert_error(_post(client, body, auth), 422, "invalid")
+    assert error["message"].startswith("The request is not valid: online.title:")
+    assert error["details"][0]["loc"] == ["body", "online", "title"]
