@@ -64,5 +64,6 @@ def load():
         filename="workshop-attendance.csv",
         idempotency_key=KEY,
     )
-    services.confirm(batch, by=staff)
-    services.post(batch.pk)  # at once, so the demo shows it before any worker runs
+    if batch.status == RosterBatch.Status.CHECKED:
+        services.confirm(batch, by=staff)
+        services.post(batch.pk)  # at once, so the demo shows it before any worker runs

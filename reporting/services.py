@@ -516,7 +516,7 @@ def post(batch_id: int) -> str:
         posted=done,
         matched=matched,
         refused=refused,
-        posted_at=timezone.now(),
+        posted_at=batch.posted_at or timezone.now(),
     )
     return f"posted {len(posted_now)}"
 
