@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
 
-MODULES = ["catalog", "tracker", "petitions", "tasks", "reminders", "api"]
+MODULES = ["catalog", "tracker", "petitions", "tasks", "reminders", "roster", "api"]
 
 
 class Bench:

@@ -1,8 +1,9 @@
 """Demo provider-reported credit: an Acme course approved by ACE and NASM (CA23460, 0.2 CEC,
-2 hours) and one confirmed roster for it — Pat Rivera (pro@example.com) matched and posted,
-one person not signed up yet (claimable: sign up as jordan.new@example.com to be offered
-it), one row refused. dual@example.com is left out on purpose: uploading a roster for them
-on the Rosters page is the demo. Loading twice changes nothing."""
+2 hours) and one confirmed roster for it: Pat Rivera (pro@example.com) matched and posted (and
+hidden by Pat from their totals, with a reason); one person not signed up yet (claimable: sign
+up as jordan.new@example.com to be offered it); one row refused. dual@example.com is left out
+on purpose: uploading a roster for them on the Rosters page is the demo. Loading twice changes
+nothing."""
 
 import datetime
 from decimal import Decimal
@@ -11,7 +12,8 @@ from django.utils import timezone
 
 from accounts.demo import demo_user
 from catalog.models import Course, CourseApproval, Provider
-from tracker.models import Certifier
+from tracker import services as tracker_services
+from tracker.models import Certifier, CreditEntry
 
 from . import services
 from .models import RosterBatch
@@ -64,5 +66,13 @@ def load():
         filename="workshop-attendance.csv",
         idempotency_key=KEY,
     )
-    services.confirm(batch, by=staff)
-    services.post(batch.pk)  # at once, so the demo shows it before any worker runs
+    if batch.status == RosterBatch.Status.CHECKED:
+        services.confirm(batch, by=staff)
+        services.post(batch.pk)  # at once, so the demo shows it before any worker runs
+        # Pat hid it from their totals: the demo's picture of a cycle still to complete stays.
+        pro = demo_user("professional")
+        entry = CreditEntry.objects.filter(user=pro, course=course).first()
+        if entry is not None:
+            tracker_services.credit_hide(
+                entry=entry, actor=pro, reason="I left after the first hour of the workshop."
+            )

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from catalog.models import Course, Provider, Session
 from notices.services import absolute, email_many_later
+from tracker import rulebook
 from tracker import services as tracker_services
 from tracker.models import Certification, CreditEntry, Kind
 
@@ -504,9 +505,28 @@ def post(batch_id: int) -> str:
         .select_related("course__provider", "user")
         .order_by("row")
     )
-    posted_now: list[ReportedCompletion] = []
     done = batch.completions.filter(entry__isnull=False).count()
-    for number, row in enumerate(pending.iterator(chunk_size=500), start=1):
+    with rulebook.held():
+        done, posted_now = _post_pending(batch, pending, actor, by_label, done)
+    _tell(posted_now, batch)
+    refused = batch.completions.filter(verdict=Verdict.REFUSED).count()
+    matched = batch.completions.filter(verdict=Verdict.MATCHED).count()
+    RosterBatch.objects.filter(pk=batch.pk).update(
+        status=Status.POSTED,
+        posted=done,
+        matched=matched,
+        refused=refused,
+        posted_at=batch.posted_at or timezone.now(),
+    )
+    return f"posted {len(posted_now)}"
+
+
+def _post_pending(batch, pending, actor, by_label: str, done: int):
+    posted_now: list[ReportedCompletion] = []
+    # The ids first: the rows change as they are posted, which a cursor over them must not see.
+    ids = list(pending.values_list("pk", flat=True))
+    rows = (row for chunk in _chunks(ids) for row in pending.filter(pk__in=chunk))
+    for number, row in enumerate(rows, start=1):
         try:
             _post_row(row, user=row.user, actor=actor, by_label=by_label)
         except ValidationError as error:
@@ -518,17 +538,7 @@ def post(batch_id: int) -> str:
             done += 1
         if number % PROGRESS_EVERY == 0:
             RosterBatch.objects.filter(pk=batch.pk).update(posted=done)
-    _tell(posted_now, batch)
-    refused = batch.completions.filter(verdict=Verdict.REFUSED).count()
-    matched = batch.completions.filter(verdict=Verdict.MATCHED).count()
-    RosterBatch.objects.filter(pk=batch.pk).update(
-        status=Status.POSTED,
-        posted=done,
-        matched=matched,
-        refused=refused,
-        posted_at=timezone.now(),
-    )
-    return f"posted {len(posted_now)}"
+    return done, posted_now
 
 
 def _refuse_late(row: ReportedCompletion, reason: str) -> None:

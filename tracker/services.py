@@ -259,7 +259,11 @@ def snapshot_of(entry: CreditEntry) -> dict:
         "source": entry.source,
         "petition": entry.petition_id,
         "hidden": entry.hidden_reason if entry.hidden_at else "",
-        "claims": {str(c.certifier): str(c.credit) for c in entry.claims.all()} if entry.pk else {},
+        "claims": {
+            str(c.certifier): str(c.credit) for c in entry.claims.select_related("certifier")
+        }
+        if entry.pk
+        else {},
     }
 
 
