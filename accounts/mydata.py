@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from notices.models import Email, Preferences, Reminder
 from petitions.models import Document, Petition, PetitionEvent
+from reporting.models import Dispute, ReportedCompletion
 from tracker.models import (
     CertificateReading,
     Certification,
@@ -54,6 +55,14 @@ def _emails_to(user: User) -> QuerySet:
     return Email.objects.filter(pk__in=ids) | Email.objects.filter(user=user)
 
 
+def _reports_about(user: User) -> QuerySet:
+    """Completions providers reported for this person: posted to them, or waiting for them
+    to claim under their email."""
+    return ReportedCompletion.objects.filter(user=user) | ReportedCompletion.objects.filter(
+        user__isnull=True, email__iexact=user.email
+    )
+
+
 SECTIONS: tuple[Section, ...] = (
     Section(
         "account",
@@ -73,6 +82,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("preferences", lambda u: Preferences.objects.filter(user=u), ("calendar_token",)),
     Section("reminders", lambda u: Reminder.objects.filter(user=u)),
     Section("emails", _emails_to),
+    Section("provider_reports", lambda u: _reports_about(u)),
+    Section("disputes", lambda u: Dispute.objects.filter(opened_by=u)),
 )
 
 # Models that point at a user but hold nothing about them as a professional, and why.
@@ -81,6 +92,8 @@ NOT_EXPORTED = {
     "catalog.CourseApproval": "added_by: reviewers' work",
     "catalog.ImportBatch": "created_by: reviewers' work",
     "petitions.Petition.decided_by": "the reviewer who decided",
+    "reporting.RosterBatch": "created_by/confirmed_by: provider staff's work",
+    "api.ApiToken": "created_by/revoked_by: provider staff's work",
 }
 
 

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from notices.models import Preferences, Reminder
 from petitions.models import Document, Petition
+from reporting.models import Dispute
 from tracker.models import CertificateReading, Certification, CprCard, CreditEntry, EntryChange
 
 from . import mydata
@@ -85,6 +86,7 @@ def delete_account(user, *, withdraw_open: bool = False) -> DeletionPlan:
     CertificateReading.objects.filter(user=user).delete()
     Preferences.objects.filter(user=user).delete()
     Reminder.objects.filter(user=user).delete()
+    Dispute.objects.filter(opened_by=user).delete()
     mydata._emails_to(user).delete()
     for model in (AccessAttempt, AccessLog, AccessFailureLog):
         model.objects.filter(username__iexact=user.email).delete()

@@ -19,6 +19,7 @@ sys.path.insert(0, str(ROOT))
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
 
 MODULES = ["catalog", "tracker", "petitions", "tasks", "reminders", "ocr"]
+MODULES = ["catalog", "tracker", "petitions", "tasks", "reminders", "roster", "api"]
 
 
 class Bench:

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from api.v1 import urls as api_v1_urls
+
 from . import views
 
 admin.site.site_header = "CEC Portal administration"
@@ -16,6 +18,9 @@ urlpatterns = [
     path("petitions/", include("petitions.urls")),
     path("notices/", include("notices.urls")),
     path("verify/", include("tracker.verify_urls")),
+    path("reporting/", include("reporting.urls")),
+    path("api/v1/", api_v1_urls()),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
 

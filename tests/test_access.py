@@ -15,7 +15,7 @@ from tests.accounts.factories import (
     ReviewerFactory,
 )
 
-APPS = ["accounts", "catalog", "tracker", "petitions", "notices"]
+APPS = ["accounts", "catalog", "tracker", "petitions", "notices", "reporting", "api"]
 
 
 def _tables():

@@ -5,7 +5,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import models
 
-APPS = ["accounts", "catalog", "tracker", "petitions"]
+APPS = ["accounts", "catalog", "tracker", "petitions", "reporting", "api"]
 
 
 def _snapshot():

@@ -345,6 +345,10 @@ class CreditEntryQuerySet(models.QuerySet):
     def owned_by(self, user):
         return self.filter(user=user)
 
+    def counted(self):
+        """What the rules take as input: everything but the entries hidden from totals."""
+        return self.filter(hidden_at__isnull=True)
+
 
 class CreditEntry(models.Model):
     """One line of a professional's ledger: one credit earned on one date."""
@@ -397,6 +401,10 @@ class CreditEntry(models.Model):
     )
     # A form's one-time token: a double submit finds the entry the first submit made.
     submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # Hidden by its owner from the totals (provider-reported credit they cannot change): the
+    # line stays visible, the rules do not count it.
+    hidden_at = models.DateTimeField(null=True, blank=True, editable=False)
+    hidden_reason = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(db_default=Now())
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -419,6 +427,10 @@ class CreditEntry(models.Model):
                 condition=~Q(kind="petition") | Q(petition__isnull=False),
                 name="entry_petition_linked",
             ),
+            models.CheckConstraint(
+                condition=Q(hidden_at__isnull=True) | ~Q(hidden_reason=""),
+                name="entry_hidden_has_reason",
+            ),
         ]
         indexes = [models.Index(fields=["user", "completion_date"])]
 
@@ -427,6 +439,10 @@ class CreditEntry(models.Model):
 
     def get_absolute_url(self):
         return reverse("tracker:entry-edit", args=[self.pk])
+
+    @property
+    def is_provider_reported(self):
+        return self.source == self.Source.PROVIDER
 
 
 class EntryCredit(models.Model):
@@ -466,6 +482,11 @@ class EntryChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     action = models.CharField(max_length=10, choices=Action)
+    # Who did it when no person of the site did, or on whose behalf: "Acme Fitness (API token
+    # lms-sync)", "Acme Fitness, Jane Doe".
+    by_label = models.CharField(max_length=300, blank=True)
+    # Why, in the person's words (hiding from totals, a dispute's outcome).
+    reason = models.CharField(max_length=500, blank=True)
     at = models.DateTimeField(db_default=Now())
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)

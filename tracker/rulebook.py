@@ -8,6 +8,8 @@ Program.objects.select_related("certifier").prefetch_related(*rulebook.prefetch(
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 
 from django.db.models import Prefetch, prefetch_related_objects
@@ -133,8 +135,26 @@ def certifier_data(
     )
 
 
+_held: ContextVar[dict[int, rules.Certifier] | None] = ContextVar("rulebook_held", default=None)
+
+
+@contextmanager
+def held():
+    """Within the block, `certifiers_data` reads the rules once and reuses them: for work that
+    posts many entries in a row (a provider's roster), when no rule changes meanwhile."""
+    token = _held.set(None)
+    _held.set(certifiers_data())
+    try:
+        yield
+    finally:
+        _held.reset(token)
+
+
 def certifiers_data(ids: Iterable[int] | None = None) -> dict[int, rules.Certifier]:
     """Every certifier (or those `ids`) as `rules.Certifier`, by id: 5 queries however many."""
+    kept = _held.get()
+    if kept is not None:
+        return dict(kept) if ids is None else {i: kept[i] for i in ids if i in kept}
     certifiers = Certifier.objects.prefetch_related(*PREFETCH)
     if ids is not None:
         certifiers = certifiers.filter(pk__in=list(ids))

@@ -209,7 +209,8 @@ def snapshot(user, *, today: datetime.date | None = None) -> Snapshot:
     cards = list(CprCard.objects.filter(user=user).order_by("-expires_on", "-pk"))
     certifiers = rulebook.certifiers_data({c.program.certifier_id for c in certifications})
     cert_data = [certification_data(c) for c in certifications]
-    data = [entry_data(e, with_label=True) for e in entries]
+    # Hidden entries stay on the page but are no input to the rules.
+    data = [entry_data(e, with_label=True) for e in entries if e.hidden_at is None]
     results = rules.evaluate(
         certifications=cert_data,
         entries=data,
@@ -274,7 +275,9 @@ def ledger_rows(view: Snapshot) -> list[dict]:
         entry_counts = counts.get(entry.pk, [])
         entry_reasons = reasons.get(entry.pk, [])
         detail = [entry.get_kind_display()]
-        if entry.source != CreditEntry.Source.SELF_REPORTED:
+        if entry.is_provider_reported and entry.course_id:
+            detail.append(f"Reported by {entry.course.provider.name}")
+        elif entry.source != CreditEntry.Source.SELF_REPORTED:
             detail.append(entry.get_source_display())
         codes = [s.code for s in entry.session_list]
         if codes:
@@ -293,7 +296,10 @@ def ledger_rows(view: Snapshot) -> list[dict]:
                 "reasons": entry_reasons,
                 "count_lines": [f"{name} (+{credit})" for name, credit in entry_counts],
                 "reason_lines": [f"{name}: does not count — {why}" for name, why in entry_reasons],
-                "locked": view.is_locked(entry) or entry.source in CreditEntry.OWNER_READ_ONLY,
+                "locked": view.is_locked(entry)
+                or entry.source in CreditEntry.OWNER_READ_ONLY
+                or entry.is_provider_reported,
+                "hidden": entry.hidden_at is not None,
                 "edit_url": f"{urls['edit'][0]}{pk}{urls['edit'][1]}",
                 "delete_url": f"{urls['delete'][0]}{pk}{urls['delete'][1]}",
                 "certificate_url": f"{urls['certificate'][0]}{pk}{urls['certificate'][1]}",
@@ -341,10 +347,18 @@ def entry_title(entry: CreditEntry) -> str:
     return entry.title or entry.get_kind_display()
 
 
+PROVIDER_WORD = (
+    "Reported by the course provider: its credit, date and course are the provider's word and "
+    "cannot be changed here. You can hide it from your totals, or dispute it to the reviewers."
+)
+
+
 def entry_lock(entry: CreditEntry) -> str | None:
     """Why an entry is read-only, or None when its owner may change it."""
     if entry.source in CreditEntry.OWNER_READ_ONLY:
         return CreditEntry.OWNER_READ_ONLY[entry.source]
+    if entry.is_provider_reported:
+        return PROVIDER_WORD
     certs = [certification_data(c) for c in certifications_of(entry.user_id)]
     cycle = rules.locking_cycle(entry_data(entry), certs)
     if cycle is not None:
@@ -467,7 +481,7 @@ def ledgers_data(
     dates = {"completion_date__gte": since}
     if until is not None:
         dates["completion_date__lte"] = until
-    within = CreditEntry.objects.filter(user_id__in=user_ids, **dates)
+    within = CreditEntry.objects.counted().filter(user_id__in=user_ids, **dates)
     claims: dict[int, list[rules.Claim]] = {}
     for entry_id, certifier_id, credit, category in (
         EntryCredit.objects.filter(entry__in=within)

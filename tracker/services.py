@@ -271,11 +271,18 @@ def snapshot_of(entry: CreditEntry) -> dict:
         "note": entry.note,
         "source": entry.source,
         "petition": entry.petition_id,
-        "claims": {str(c.certifier): str(c.credit) for c in entry.claims.all()} if entry.pk else {},
+        "hidden": entry.hidden_reason if entry.hidden_at else "",
+        "claims": {
+            str(c.certifier): str(c.credit) for c in entry.claims.select_related("certifier")
+        }
+        if entry.pk
+        else {},
     }
 
 
-def _audit(*, entry: CreditEntry, actor, action: str, before=None, after=None):
+def _audit(
+    *, entry: CreditEntry, actor, action: str, before=None, after=None, by_label="", reason=""
+):
     EntryChange.objects.create(
         entry=entry if action != EntryChange.Action.DELETED else None,
         entry_pk=entry.pk,
@@ -284,6 +291,8 @@ def _audit(*, entry: CreditEntry, actor, action: str, before=None, after=None):
         action=action,
         before=before,
         after=after,
+        by_label=by_label[:300],
+        reason=reason[:500],
     )
 
 
@@ -571,10 +580,12 @@ def credit_add(
     petition=None,
     submission_token: uuid.UUID | str | None = None,
     actor=None,
+    by_label: str = "",
     certifier: Certifier | None = None,
     today: datetime.date | None = None,
 ) -> CreditEntry:
-    """Add one line to a professional's ledger and record who added it.
+    """Add one line to a professional's ledger and record who added it (`actor`, and
+    `by_label` when it came from outside: the provider and its staff member or API token).
 
     Idempotent: a second call with the same `submission_token` (a double submit) or for the
     same `petition` returns the entry the first call made. The credit comes from the rules
@@ -635,9 +646,10 @@ def credit_add(
     _write_claims(entry, claims)
     _audit(
         entry=entry,
-        actor=actor or user,
+        actor=actor if actor is not None or by_label else user,
         action=EntryChange.Action.CREATED,
         after=snapshot_of(entry),
+        by_label=by_label,
     )
     return entry
 
@@ -645,6 +657,8 @@ def credit_add(
 def _refuse_if_locked(entry: CreditEntry, *, new_date: datetime.date | None = None):
     if entry.source in CreditEntry.OWNER_READ_ONLY:
         raise ValidationError(CreditEntry.OWNER_READ_ONLY[entry.source])
+    if entry.is_provider_reported:
+        raise ValidationError(selectors.PROVIDER_WORD)
     certs = [selectors.certification_data(c) for c in selectors.certifications_of(entry.user)]
     data = selectors.entry_data(entry)
     cycle = rules.locking_cycle(data, certs)
@@ -806,3 +820,66 @@ def staff_credit_add(
         about=f"entry:{entry.pk}",
     )
     return entry
+
+
+# --- Provider-reported credit: hidden from totals, or withdrawn after a dispute -------------
+
+HIDE_REASON_MAX = 500
+
+
+@transaction.atomic
+def credit_hide(*, entry: CreditEntry, actor, reason: str) -> CreditEntry:
+    """The owner takes a provider-reported entry out of their totals, saying why. The line
+    stays on their ledger (marked hidden); the rules no longer count it."""
+    entry = CreditEntry.objects.select_for_update().get(pk=entry.pk)
+    reason = " ".join((reason or "").split())
+    if not entry.is_provider_reported:
+        raise ValidationError("Only provider-reported credit is hidden; change or delete this one.")
+    if not reason:
+        raise ValidationError({"reason": "Say why you hide this credit from your totals."})
+    if len(reason) > HIDE_REASON_MAX:
+        raise ValidationError({"reason": f"Keep the reason under {HIDE_REASON_MAX} characters."})
+    if entry.hidden_at is not None:
+        return entry
+    before = snapshot_of(entry)
+    entry.hidden_at = timezone.now()
+    entry.hidden_reason = reason
+    entry.save(update_fields=["hidden_at", "hidden_reason", "updated_at"])
+    _audit(entry=entry, actor=actor, action=EntryChange.Action.UPDATED, before=before,
+           after=snapshot_of(entry), reason=reason)  # fmt: skip
+    return entry
+
+
+@transaction.atomic
+def credit_unhide(*, entry: CreditEntry, actor) -> CreditEntry:
+    """Count a hidden entry again."""
+    entry = CreditEntry.objects.select_for_update().get(pk=entry.pk)
+    if entry.hidden_at is None:
+        return entry
+    before = snapshot_of(entry)
+    entry.hidden_at = None
+    entry.hidden_reason = ""
+    entry.save(update_fields=["hidden_at", "hidden_reason", "updated_at"])
+    _audit(entry=entry, actor=actor, action=EntryChange.Action.UPDATED, before=before,
+           after=snapshot_of(entry), reason="Counted again")  # fmt: skip
+    return entry
+
+
+@transaction.atomic
+def credit_withdraw(*, entry: CreditEntry, actor, reason: str) -> None:
+    """A reviewer removes a provider-reported entry (a dispute upheld against it). The audit
+    keeps what it said, who removed it and why."""
+    entry = CreditEntry.objects.select_for_update().get(pk=entry.pk)
+    if not entry.is_provider_reported:
+        raise ValidationError("Only provider-reported credit is withdrawn this way.")
+    certs = [selectors.certification_data(c) for c in selectors.certifications_of(entry.user)]
+    cycle = rules.locking_cycle(selectors.entry_data(entry), certs)
+    if cycle is not None:
+        raise ValidationError(
+            f"This credit belongs to a cycle renewed on {_us(cycle.renewed_on)}; "
+            "it is read-only now."
+        )
+    before = snapshot_of(entry)
+    _audit(entry=entry, actor=actor, action=EntryChange.Action.DELETED, before=before,
+           reason=reason)  # fmt: skip
+    entry.delete()

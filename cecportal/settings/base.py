@@ -53,10 +53,16 @@ INSTALLED_APPS = [
     "tracker",
     "petitions",
     "notices",
+    "reporting",
+    "ninja",
+    "api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Under /api/v1/: a body over API_MAX_BODY_BYTES is refused before anything reads it, and
+    # every error answers in the API's JSON shape.
+    "api.middleware.ApiBoundaryMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -274,6 +280,23 @@ CSRF_FAILURE_VIEW = "cecportal.views.csrf_failure"
 SITE_NAME = "CEC Portal"
 # Reviewers aim to decide every petition within this many days (first come, first served).
 PETITION_TARGET_DAYS = int(env("PETITION_TARGET_DAYS", "30"))
+
+# --- Provider API (/api/v1/) ----------------------------------------------------------------
+# A request body larger than this is refused with 413 before it is read (1,000 completions
+# take about 250 KB).
+API_MAX_BODY_BYTES = int(env("API_MAX_BODY_BYTES", str(1024 * 1024)))
+# Calls per token (the public lookup: per address), counted in Django's cache: the default
+# cache is per process, so a deployment with several web processes sets CACHE_URL.
+API_RATE_LIMIT = env("API_RATE_LIMIT", "120/min")
+API_PUBLIC_RATE_LIMIT = env("API_PUBLIC_RATE_LIMIT", "60/min")
+API_PAGE_SIZE = 50
+if env("CACHE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env("CACHE_URL"),
+        }
+    }
 
 LOGGING = {
     "version": 1,

@@ -7,7 +7,7 @@ from django.db import transaction
 from accounts import demo as accounts_demo
 
 # Each app may ship a `demo.load()`; they run in this order (later ones use earlier data).
-DEMO_APPS = ["catalog", "tracker", "petitions"]
+DEMO_APPS = ["catalog", "tracker", "petitions", "reporting", "api"]
 
 
 class Command(BaseCommand):
