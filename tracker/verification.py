@@ -85,13 +85,14 @@ def find(number: str, last_name: str, *, today: datetime.date | None = None) -> 
 
 
 def token_for(certification: Certification) -> str:
-    return signing.dumps(certification.pk, salt=SALT)
+    """The same address every time (no timestamp): printed QR codes keep working."""
+    return signing.Signer(salt=SALT).sign_object(certification.pk)
 
 
 def from_token(token: str, *, today: datetime.date | None = None) -> Verified | None:
     try:
-        pk = signing.loads(token, salt=SALT)
-    except signing.BadSignature:
+        pk = signing.Signer(salt=SALT).unsign_object(token)
+    except (signing.BadSignature, ValueError):
         return None
     if not isinstance(pk, int):
         return None
