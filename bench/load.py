@@ -96,6 +96,8 @@ def prepare(db: str, scale: str) -> dict:
         subprocess.run([PY, "bench/load_data.py", scale], cwd=ROOT, env=_env(url), check=True)
     else:
         print(f"Reusing the {scale} data set on {db}.", flush=True)
+        # Migrations added since it was built (an index, a full-text table) apply to it too.
+        subprocess.run([PY, "manage.py", "migrate", "-v0"], cwd=ROOT, env=_env(url), check=True)
     out = subprocess.run(
         [PY, "-m", "bench.load_pages", "pages", scale], cwd=ROOT, env=_env(url),
         capture_output=True, text=True, check=True,

@@ -146,6 +146,7 @@ def _catalog(n):
         Course,
         (
             Course(
+                pk=first + total + i,
                 title=f"Pending registration {i}",
                 provider=providers[i % len(providers)],
                 delivery_format=Course.Format.LIVE,
