@@ -29,6 +29,7 @@ from .forms import (
 )
 from .importer import ImportFileError
 from .models import Course, CourseApproval, ImportBatch, ImportRow, Provider
+from .paging import keyset_page
 
 PER_PAGE = 25
 
@@ -77,7 +78,9 @@ def course_list(request):
         courses = courses.filter(delivery_format=filters["format"])
     if filters["q"]:
         courses = courses.search(filters["q"])
-    page_obj = _page(request, courses.order_by("number"))
+    # No count (a search or the whole catalog would count every row) and "after this one"
+    # links: every page costs what the first does.
+    page_obj = keyset_page(request, courses, key="number", per_page=PER_PAGE)
     return render(
         request,
         "catalog/course_list.html",

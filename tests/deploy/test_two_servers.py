@@ -25,7 +25,7 @@ from PIL import Image
 
 from tests.accounts.factories import PASSWORD, ProfessionalFactory
 from tests.catalog.factories import CourseFactory
-from tests.tracker.factories import CertificationFactory
+from tests.tracker.factories import CertificationFactory, CertifierFactory, ProgramFactory
 from tracker.models import CreditEntry
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
@@ -151,7 +151,12 @@ def test_a_session_and_an_upload_cross_from_one_server_to_the_other(servers):
     # The servers run with the production hasher list, not the tests' fast one.
     user.password = PBKDF2PasswordHasher().encode(PASSWORD, PBKDF2PasswordHasher().salt())
     user.save(update_fields=["password"])
-    CertificationFactory(user=user, earned_on=datetime.date.today() - datetime.timedelta(days=90))
+    ace = CertifierFactory(code="ace")  # the certifier whose catalog numbers these are
+    CertificationFactory(
+        user=user,
+        program=ProgramFactory(certifier=ace),
+        earned_on=datetime.date.today() - datetime.timedelta(days=90),
+    )
     course = CourseFactory(number="CA20001", title="Strength Basics")
 
     browser = Browser()
@@ -173,15 +178,18 @@ def test_a_session_and_an_upload_cross_from_one_server_to_the_other(servers):
     assert keys, "the session is not in Redis"
 
     # A certificate uploaded through the first server...
-    _, form = browser.get(f"{one}/my/cecs/add/")
+    _, page = browser.get(f"{one}/my/cecs/")
+    form = re.search(rb'<form[^>]+action="/my/cecs/add/".*?</form>', page, re.S).group(0)
     picture = _png()
     completed = (datetime.date.today() - datetime.timedelta(days=10)).strftime("%m/%d/%Y")
-    browser.post(
+    _, answer = browser.post(
         f"{one}/my/cecs/add/",
         {**_hidden_fields(form), "course_number": course.number, "completion_date": completed},
         files={"certificate": ("certificate.png", picture, "image/png")},
     )
-    entry = CreditEntry.objects.get(user=user, course=course)
+    entry = CreditEntry.objects.filter(user=user, course=course).first()
+    errors = re.findall(rb'class="[^"]*(?:invalid-feedback|alert)[^"]*"[^>]*>(.*?)<', answer, re.S)
+    assert entry is not None, errors or answer[-3000:]
     assert entry.certificate
     # ...is served by the second.
     url, served = browser.get(f"{two}/my/cecs/entries/{entry.pk}/certificate/")
