@@ -28,8 +28,9 @@ def _cookie(user) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
 
-def _queue_last_page(model_count, size=25):
-    return max(1, -(-model_count // size))
+def _last(count, size=25):
+    """The number of the last page of `count` rows."""
+    return max(2, -(-count // size))
 
 
 def pages(scale):
@@ -55,11 +56,14 @@ def pages(scale):
         .order_by("pk")
         .first()
     )
-    open_count = Petition.objects.open().count()
-    registrations = Course.objects.pending().count()
-    course = Course.objects.approved().order_by("number")[n["courses"] // 2]
-    catalog_pages = -(-n["courses"] // 25)
-    deep = int(catalog_pages * 0.8)
+    # The deep and last pages as their "Next" links reach them: after the row before them.
+    open_queue = Petition.objects.open().order_by("submitted_at", "pk")
+    last_open = open_queue.values_list("pk", flat=True)[(_last(open_queue.count()) - 1) * 25 - 1]
+    pending = Course.objects.pending().order_by("submitted_at", "pk")
+    last_pending = pending.values_list("pk", flat=True)[(_last(pending.count()) - 1) * 25 - 1]
+    approved = Course.objects.approved().order_by("number")
+    course = approved[n["courses"] // 2]
+    deep = approved.values_list("number", flat=True)[int(n["courses"] * 0.8) // 25 * 25 - 1]
     provider_word = "Cedar Fitness"  # one provider (two words, both in its name)
     return [
         ("My CECs, 1,000-entry member", "heavy", "/my/cecs/", SEARCH),
@@ -67,7 +71,7 @@ def pages(scale):
         ("transcript (typical)", "professional", f"/my/cecs/cycles/{cycle.pk}/transcript/", SEARCH),
         ("CSV export (typical)", "professional", "/my/cecs/export.csv", SEARCH),
         ("catalog, no filter", "professional", "/catalog/", CHEAP),
-        ("catalog, deep page", "professional", f"/catalog/?page={deep}", CHEAP),
+        ("catalog, deep page", "professional", f"/catalog/?after={deep}", CHEAP),
         ("catalog, common title word", "professional", "/catalog/?q=mobility", SEARCH),
         ("catalog, rare title word", "professional", f"/catalog/?q={RARE_WORD.lower()}", SEARCH),
         ("catalog, no-match word", "professional", "/catalog/?q=zyxwvut", SEARCH),
@@ -89,7 +93,7 @@ def pages(scale):
         (
             "petition queue, last page",
             "reviewer",
-            f"/petitions/queue/?page={_queue_last_page(open_count)}",
+            f"/petitions/queue/?after={last_open}",
             CHEAP,
         ),
         ("petition review page", "reviewer", f"/petitions/queue/{petition.pk}/", SEARCH),
@@ -97,7 +101,7 @@ def pages(scale):
         (
             "course-registration queue, last page",
             "reviewer",
-            f"/catalog/review/?page={_queue_last_page(registrations)}",
+            f"/catalog/review/?after={last_pending}",
             CHEAP,
         ),
     ], {

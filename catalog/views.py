@@ -29,7 +29,7 @@ from .forms import (
 )
 from .importer import ImportFileError
 from .models import Course, CourseApproval, ImportBatch, ImportRow, Provider
-from .paging import keyset_page
+from .paging import keyset_page, queue_page
 
 PER_PAGE = 25
 
@@ -290,7 +290,9 @@ def provider_course_withdraw(request, pk):
 @require_safe
 def review_queue(request):
     courses = Course.objects.review_queue().annotate(session_count=Count("sessions"))
-    return render(request, "catalog/review_queue.html", {"page_obj": _page(request, courses)})
+    page_obj = queue_page(request, courses, per_page=PER_PAGE)
+    total = Course.objects.pending().count()
+    return render(request, "catalog/review_queue.html", {"page_obj": page_obj, "total": total})
 
 
 def _review_page(
