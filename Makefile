@@ -8,7 +8,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 PORT ?= 8000
 export PORT
 
-.PHONY: run test venv runtime lint fmt bench demo migrate clean
+.PHONY: run test venv runtime lint fmt bench bench-load demo migrate clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,12 @@ fmt: venv
 
 bench: venv
 	$(PY) bench/run.py
+
+## Every key page under load (gunicorn + wrk) at full scale and 1/10, SQLite and PostgreSQL.
+## Quick: SCALE=tenth DURATION=5s DB=sqlite make bench-load
+bench-load: venv
+	command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+	$(PY) bench/load.py
 
 demo: runtime
 	$(PY) manage.py migrate --no-input

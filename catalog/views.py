@@ -30,6 +30,7 @@ from .forms import (
 )
 from .importer import ImportFileError
 from .models import Course, CourseApproval, ImportBatch, ImportRow, Provider
+from .paging import keyset_page, queue_page
 
 PER_PAGE = 25
 
@@ -78,7 +79,9 @@ def course_list(request):
         courses = courses.filter(delivery_format=filters["format"])
     if filters["q"]:
         courses = courses.search(filters["q"])
-    page_obj = _page(request, courses.order_by("number"))
+    # No count (a search or the whole catalog would count every row) and "after this one"
+    # links: every page costs what the first does.
+    page_obj = keyset_page(request, courses, key="number", per_page=PER_PAGE)
     return render(
         request,
         "catalog/course_list.html",
@@ -295,7 +298,9 @@ def provider_course_withdraw(request, pk):
 @require_safe
 def review_queue(request):
     courses = Course.objects.review_queue().annotate(session_count=Count("sessions"))
-    return render(request, "catalog/review_queue.html", {"page_obj": _page(request, courses)})
+    page_obj = queue_page(request, courses, per_page=PER_PAGE)
+    total = Course.objects.pending().count()
+    return render(request, "catalog/review_queue.html", {"page_obj": page_obj, "total": total})
 
 
 def _review_page(

@@ -141,7 +141,16 @@ class Petition(models.Model):
                 name="petition_denied_has_reason",
             ),
         ]
-        indexes = [models.Index(fields=["status", "submitted_at"])]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"]),
+            # The reviewers' queue (open petitions, oldest first) reads only this small index,
+            # however many decided petitions pile up beside it.
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=Q(status__in=["submitted", "under_review", "info_requested"]),
+                name="petition_open_queue",
+            ),
+        ]
 
     def __str__(self):
         return f"Petition #{self.pk}: {self.course_title}"

@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -9,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.decorators import reviewer_required
 from accounts.roles import is_reviewer
+from catalog.paging import queue_page
 from cecportal.files import private_file_response
 from notices.services import delivery_word
 from tracker.selectors import current_cycles_on, snapshot
@@ -220,7 +220,8 @@ def queue(request):
         .aged(chosen["age"], now=now, target_days=settings.PETITION_TARGET_DAYS)
         .first_come_first_served()
     )
-    page_obj = Paginator(petitions, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    # "After this one" pages: no page sorts or skips over the petitions before it.
+    page_obj = queue_page(request, petitions, per_page=QUEUE_PAGE_SIZE)
     rows = [
         {
             "petition": p,
@@ -237,6 +238,7 @@ def queue(request):
             "filters": QueueFilterForm(initial=chosen),
             "chosen": chosen,
             "page_obj": page_obj,
+            "total": petitions.count(),
             "rows": rows,
             "target_days": settings.PETITION_TARGET_DAYS,
         },

@@ -197,6 +197,21 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+if env("AWS_STORAGE_BUCKET_NAME"):
+    # Private documents on S3-compatible object storage (pip install -e .[s3]), shared by
+    # every app server; credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY.
+    STORAGES_S3 = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL"),
+            "region_name": env("AWS_S3_REGION_NAME"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+    STORAGES["default"] = STORAGES_S3
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -238,6 +253,7 @@ SITE_URL = env("SITE_URL", f"http://127.0.0.1:{env('PORT') or '8000'}")
 # deployment with several worker machines (`pip install -e .[redis]`). Either way the worker
 # process is `manage.py worker`.
 TASKS_QUEUE = env("TASKS_QUEUE", "database")
+REDIS_CONFIGURED = bool(env("REDIS_URL"))
 REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
 if TASKS_QUEUE == "redis":
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
@@ -253,6 +269,23 @@ PERIODIC_JOBS = [
     "tracker.tasks.sweep",
     "notices.reminders.scan",
 ]
+
+# --- Cache and sessions ---------------------------------------------------------------------
+# One machine: a per-process memory cache and sessions in the database. With REDIS_URL set,
+# every app server shares Redis (Django's own Redis cache) for the cache, and sessions are
+# read through it (`cached_db`: Redis first, the database behind it, so a Redis restart
+# signs nobody out). Nothing else changes: no code reads the backend.
+if REDIS_CONFIGURED:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env("CACHE_REDIS_URL", REDIS_URL),
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", "cecportal"),
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_CSP = {
@@ -286,17 +319,10 @@ PETITION_TARGET_DAYS = int(env("PETITION_TARGET_DAYS", "30"))
 # take about 250 KB).
 API_MAX_BODY_BYTES = int(env("API_MAX_BODY_BYTES", str(1024 * 1024)))
 # Calls per token (the public lookup: per address), counted in Django's cache: the default
-# cache is per process, so a deployment with several web processes sets CACHE_URL.
+# cache is per process, so a deployment with several web processes sets REDIS_URL (above).
 API_RATE_LIMIT = env("API_RATE_LIMIT", "120/min")
 API_PUBLIC_RATE_LIMIT = env("API_PUBLIC_RATE_LIMIT", "60/min")
 API_PAGE_SIZE = 50
-if env("CACHE_URL"):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": env("CACHE_URL"),
-        }
-    }
 
 LOGGING = {
     "version": 1,

@@ -19,17 +19,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 if env("AWS_STORAGE_BUCKET_NAME"):
-    # Private documents on S3-compatible object storage (pip install cecportal[s3]).
-    STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
-            "endpoint_url": env("AWS_S3_ENDPOINT_URL"),
-            "default_acl": "private",
-            "querystring_auth": True,
-            "file_overwrite": False,
-        },
-    }
+    STORAGES["default"] = STORAGES_S3  # noqa: F405 - set in base when a bucket is named
 
 MAILERS = mailers_from_env(SMTP_BACKEND)
 

@@ -29,6 +29,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = PRIVATE_MEDIA_ROOT
+# Each test process keeps its own cache and database sessions, whatever REDIS_URL says.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 ALLOWED_HOSTS = ["*"]
 AXES_ENABLED = True
 LOGGING = {"version": 1, "disable_existing_loggers": False}

@@ -112,9 +112,29 @@ class TestPublicCatalog:
         assert [c.number for c in response.context["page_obj"]] == ["CA23456"]
 
     def test_pagination_keeps_the_filters(self, client):
-        CourseFactory.create_batch(30, delivery_format="live")
+        courses = CourseFactory.create_batch(30, delivery_format="live")
         body = client.get(f"{LIST}?format=live").content.decode()
-        assert "?format=live&amp;page=2" in body
+        assert f"?format=live&amp;after={courses[24].number}" in body
+
+    def test_next_and_previous_pages_follow_the_numbers(self, client):
+        numbers = sorted(c.number for c in CourseFactory.create_batch(60))
+        first = client.get(LIST).context["page_obj"]
+        assert [c.number for c in first] == numbers[:25]
+        assert first.shown == "25+" and not first.has_previous
+        second = client.get(LIST, {"after": first.after}).context["page_obj"]
+        assert [c.number for c in second] == numbers[25:50]
+        third = client.get(LIST, {"after": second.after}).context["page_obj"]
+        assert [c.number for c in third] == numbers[50:] and not third.has_next
+        back = client.get(LIST, {"before": third.before}).context["page_obj"]
+        assert [c.number for c in back] == numbers[25:50] and back.has_previous
+        old_link = client.get(LIST, {"page": 3}).context["page_obj"]
+        assert [c.number for c in old_link] == numbers[50:]
+
+    def test_a_search_says_how_many_without_counting_past_one_page(self, client):
+        CourseFactory.create_batch(30, title="Strength Day")
+        CourseFactory.create_batch(3, title="Rowing Day")
+        assert "25+ courses" in client.get(LIST, {"q": "strength"}).content.decode()
+        assert "3 courses" in client.get(LIST, {"q": "rowing"}).content.decode()
 
     def test_course_page_shows_sessions(self, client):
         summit = ConferenceFactory(number="CP10001", title="Fitness Summit 2026")

@@ -93,10 +93,17 @@ class TestQueue:
             filed(40 - n, user=user, course_title=f"P{n:02d}", type="college")
         first = reviewer_client.get(QUEUE, {"type": "college"})
         assert len(titles(first)) == 25
-        assertContains(first, "?type=college&amp;page=2")
-        second = reviewer_client.get(QUEUE, {"type": "college", "page": 2})
+        last_shown = Petition.objects.get(course_title="P24").pk
+        assertContains(first, f"?type=college&amp;after={last_shown}")
+        second = reviewer_client.get(QUEUE, {"type": "college", "after": last_shown})
         assert titles(second) == [f"P{n:02d}" for n in range(25, 30)]
         assertNotContains(second, ">P00<")
+        back = reviewer_client.get(
+            QUEUE, {"type": "college", "before": second.context["page_obj"].before}
+        )
+        assert titles(back) == [f"P{n:02d}" for n in range(25)]
+        # An old page-numbered link still opens that page.
+        assert titles(reviewer_client.get(QUEUE, {"type": "college", "page": 2})) == titles(second)
 
 
 def queries_for_queue(client, count):
