@@ -24,6 +24,8 @@ def _walkable():
     for route in ROUTES:
         if route.name == "admin:index" or route.name in seen:
             continue  # Django's own admin is not walked
+        if route.name.startswith("api-v1:"):
+            continue  # the API answers with a token, not a role: tests/api walks its methods
         seen.add(route.name)
         routes.append(route)
     return routes

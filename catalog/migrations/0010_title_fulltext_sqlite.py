@@ -25,7 +25,7 @@ def drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalog", "0009_import_checking"),
+        ("catalog", "0010_bounded_text"),
     ]
 
     operations = [migrations.RunPython(create, drop)]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('petitions', '0002_initial'),
+        ('petitions', '0003_bounded_text'),
         ('tracker', '0010_entry_entered_by_staff'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

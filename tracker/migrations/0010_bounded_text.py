@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tracker', '0009_activity_category_restrict'),
+        ('tracker', '0010_certificate_readings_and_card_images'),
     ]
 
     operations = [

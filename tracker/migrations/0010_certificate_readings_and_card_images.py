@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tracker', '0009_activity_category_restrict'),
+        ('tracker', '0010_entry_entered_by_staff'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

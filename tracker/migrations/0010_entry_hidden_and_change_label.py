@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('catalog', '0009_import_checking'),
         ('petitions', '0002_initial'),
-        ('tracker', '0009_activity_category_restrict'),
+        ('tracker', '0010_bounded_text'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
