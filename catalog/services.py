@@ -165,6 +165,8 @@ def _approval_matching(text: str | None) -> CourseApproval | None:
     number = compact(text)
     if not 3 <= len(number) <= APPROVAL_MAX or not any(ch.isdigit() for ch in number):
         return None
+    if not number.isprintable():
+        return None  # no stored number holds a control character (nor may a query: NUL)
     return (
         CourseApproval.objects.select_related("course__provider", "certifier")
         .filter(number=number)

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST, require_safe
+from PIL import ImageFile
 
 from cecportal.files import EXTENSIONS, private_file_response, stored_content_type
 
@@ -124,6 +125,9 @@ def transcript_pdf_bytes(context) -> bytes | None:
     except (ImportError, OSError):
         logger.warning("WeasyPrint is not usable here: no PDF transcript.", exc_info=True)
         return None
+    # Importing WeasyPrint tells Pillow, for the whole process, to accept truncated images;
+    # the upload checks refuse them, so that is undone (the transcript draws no image).
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     html = render_to_string("tracker/transcript_pdf.html", context)
     return HTML(string=html, url_fetcher=_no_fetch, base_url=None).write_pdf()
 

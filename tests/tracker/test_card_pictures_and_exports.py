@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pypdf import PdfReader
@@ -207,3 +208,21 @@ def test_the_zip_is_the_owners_only(client, cycle_with_credit):
     for someone in (ProfessionalFactory(), ReviewerFactory()):
         client.force_login(someone)
         assert client.get(url).status_code == 404
+
+
+def test_making_a_pdf_transcript_leaves_truncated_images_refused(holder_client, holder):
+    """WeasyPrint switches Pillow to accepting truncated images when it is imported; the
+    upload checks must still refuse a cut-off photo after a PDF has been made."""
+    from PIL import ImageFile
+
+    from tests.petitions import files
+    from tracker import uploads
+
+    cycle = holder.certifications.get().cycles.get()
+    holder_client.get(reverse("tracker:transcript-pdf", args=[cycle.pk]))
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+    image = files.jpeg()
+    content = image.read()
+    cut = SimpleUploadedFile("cut.jpg", content[: len(content) // 2], "image/jpeg")
+    with pytest.raises(ValidationError):
+        uploads.check_certificate(cut)
