@@ -9,18 +9,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import provider_staff_required
+from catalog.views import form_errors
 
 from . import services
 from .forms import TokenForm
 from .models import ApiToken
-
-
-def _form_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @provider_staff_required
@@ -36,7 +29,7 @@ def token_list(request):
                 provider=provider, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)  # on its field where the service names one
         else:
             form = TokenForm()
     tokens = ApiToken.objects.of(provider.pk).select_related("created_by", "revoked_by")

@@ -47,7 +47,7 @@ def _emailed(about: str, who: str) -> str:
     return f" {who} {word}." if word else ""
 
 
-def _form_errors(form, error: ValidationError):
+def form_errors(form, error: ValidationError):
     """Put a service's ValidationError on the form, by field where it names one."""
     if hasattr(error, "error_dict"):
         for name, errors in error.error_dict.items():
@@ -223,7 +223,7 @@ def provider_course_create(request):
                 provider=request.user.provider, submitted_by=request.user, **data
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(
                 request, f"“{course.title}” is registered and waits for a reviewer's decision."
@@ -248,7 +248,7 @@ def provider_course_edit(request, pk):
         try:
             services.course_update_pending(course=course, by=request.user, **data)
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, "The registration is updated.")
             return redirect("catalog:provider-course-detail", pk=course.pk)
@@ -354,7 +354,7 @@ def review_approve(request, pk):
                 expires_on=form.cleaned_data["expires_on"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(
                 request,
@@ -376,7 +376,7 @@ def review_reject(request, pk):
                 course=course, reviewer=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(
                 request,
@@ -399,7 +399,7 @@ def review_approval_add(request, pk):
                 course=course, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, f"Added {approval.certifier}'s approval {approval.number}.")
             return redirect("catalog:review-detail", pk=course.pk)
@@ -429,7 +429,7 @@ def provider_list(request):
         try:
             provider = services.provider_create(**form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, f"Provider “{provider.name}” is created.")
             return redirect("catalog:provider-detail", pk=provider.pk)
@@ -452,7 +452,7 @@ def provider_detail(request, pk):
         try:
             user = services.provider_add_staff(provider=provider, email=form.cleaned_data["email"])
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(
                 request,

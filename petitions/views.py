@@ -36,7 +36,7 @@ def _with_history(queryset):
     )
 
 
-def _form_errors(form, exc: ValidationError):
+def form_errors(form, exc: ValidationError):
     """Put a service's ValidationError on the form, by field where it names one."""
     if hasattr(exc, "error_dict"):
         for name, errors in exc.error_dict.items():
@@ -73,7 +73,7 @@ def petition_new(request):
             try:
                 petition = services.petition_submit(user=user, **form.service_kwargs())
             except ValidationError as exc:
-                _form_errors(form, exc)
+                form_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -176,7 +176,7 @@ def petition_respond(request, pk):
                 documents=form.cleaned_data["documents"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, "Your answer was sent; the petition is back in the queue.")
             return redirect(petition)
@@ -283,7 +283,7 @@ def _decide(request, pk, form_class, form_key, act, success):
             messages.error(request, " ".join(exc.messages))
             return redirect("petitions:review", pk=pk)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             # Said after the commit, from the stored email: never "emailed" before it is.
             word = _email_word(petition)
