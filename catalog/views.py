@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.decorators import provider_staff_required, reviewer_required
+from accounts.decorators import course_reviewer_required, provider_staff_required
 from accounts.models import User
 from notices.services import delivery_word
 
@@ -283,7 +283,7 @@ def provider_course_withdraw(request, pk):
 # --- Reviewers ------------------------------------------------------------------------------
 
 
-@reviewer_required
+@course_reviewer_required
 @require_safe
 def review_queue(request):
     courses = Course.objects.review_queue().annotate(session_count=Count("sessions"))
@@ -320,13 +320,13 @@ def _reviewable(pk):
     )
 
 
-@reviewer_required
+@course_reviewer_required
 @require_safe
 def review_detail(request, pk):
     return _review_page(request, _reviewable(pk))
 
 
-@reviewer_required
+@course_reviewer_required
 @require_POST
 def review_approve(request, pk):
     course = _reviewable(pk)
@@ -352,7 +352,7 @@ def review_approve(request, pk):
     return _review_page(request, course, approve_form=form, status=400)
 
 
-@reviewer_required
+@course_reviewer_required
 @require_POST
 def review_reject(request, pk):
     course = _reviewable(pk)
@@ -374,7 +374,7 @@ def review_reject(request, pk):
     return _review_page(request, course, reject_form=form, status=400)
 
 
-@reviewer_required
+@course_reviewer_required
 @require_POST
 def review_approval_add(request, pk):
     """Record another certifier's approval of the course (its number there, its credit)."""
@@ -393,7 +393,7 @@ def review_approval_add(request, pk):
     return _review_page(request, course, approval_form=form, status=400)
 
 
-@reviewer_required
+@course_reviewer_required
 @require_POST
 def review_approval_remove(request, pk, approval_pk):
     approval = get_object_or_404(
@@ -408,7 +408,7 @@ def review_approval_remove(request, pk, approval_pk):
     return redirect("catalog:review-detail", pk=pk)
 
 
-@reviewer_required
+@course_reviewer_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def provider_list(request):
     form = ProviderForm(request.POST or None)
@@ -430,14 +430,16 @@ def provider_list(request):
     )
 
 
-@reviewer_required
+@course_reviewer_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def provider_detail(request, pk):
     provider = get_object_or_404(Provider, pk=pk)
     form = StaffForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.provider_add_staff(provider=provider, email=form.cleaned_data["email"])
+            user = services.provider_add_staff(
+                provider=provider, email=form.cleaned_data["email"], by=request.user
+            )
         except ValidationError as error:
             _form_errors(form, error)
         else:
@@ -461,7 +463,7 @@ def provider_detail(request, pk):
     )
 
 
-@reviewer_required
+@course_reviewer_required
 @require_POST
 def provider_staff_remove(request, pk, user_pk):
     provider = get_object_or_404(Provider, pk=pk)
@@ -504,7 +506,7 @@ def _checked_rows(request, batch, *, only_refused=False):
     return {"page_obj": page_obj, "only_refused": only_refused}
 
 
-@reviewer_required
+@course_reviewer_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def import_upload(request):
     form = ImportUploadForm(request.POST or None, request.FILES or None)
@@ -528,7 +530,7 @@ def import_upload(request):
     )
 
 
-@reviewer_required
+@course_reviewer_required
 @require_safe
 def import_preview(request, pk):
     batch = _own_batch(request, pk)
@@ -542,7 +544,7 @@ def import_preview(request, pk):
     )
 
 
-@reviewer_required
+@course_reviewer_required
 @require_POST
 def import_confirm(request, pk):
     batch = _own_batch(request, pk)
@@ -553,7 +555,7 @@ def import_confirm(request, pk):
     return redirect("catalog:import-batch", pk=batch.pk)
 
 
-@reviewer_required
+@course_reviewer_required
 @require_POST
 def import_cancel(request, pk):
     batch = _own_batch(request, pk)
@@ -566,7 +568,7 @@ def import_cancel(request, pk):
     return redirect("catalog:import-upload")
 
 
-@reviewer_required
+@course_reviewer_required
 @require_safe
 def import_batch(request, pk):
     batch = _own_batch(request, pk)
@@ -583,7 +585,7 @@ def import_batch(request, pk):
     )
 
 
-@reviewer_required
+@course_reviewer_required
 @require_safe
 def import_progress(request, pk):
     """The batch page's progress, polled every second while the upload is checked (until it is

@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.decorators import reviewer_required
-from accounts.roles import is_reviewer
+from accounts.decorators import petition_reviewer_required
+from accounts.roles import REVIEW_PETITIONS
 from cecportal.files import private_file_response
 from notices.services import delivery_word
 from tracker.selectors import current_cycles_on, snapshot
@@ -124,7 +124,7 @@ def _detail_context(request, petition, **forms):
         "email_word": _email_word(petition),
         "counts_toward": counts_toward(petition),
         "is_owner": is_owner,
-        "can_review": is_reviewer(request.user),
+        "can_review": request.user.has_perm(REVIEW_PETITIONS),
         "respond_form": forms.get("respond_form") or RespondForm(),
         "withdraw_form": forms.get("withdraw_form") or WithdrawForm(),
     }
@@ -179,7 +179,7 @@ def petition_respond(request, pk):
 def document(request, pk):
     """A supporting document, to its owner or a reviewer; 404 to anyone else."""
     documents = Document.objects.select_related("petition")
-    if not is_reviewer(request.user):
+    if not request.user.has_perm(REVIEW_PETITIONS):
         documents = documents.filter(petition__user=request.user)
     doc = get_object_or_404(documents, pk=pk)
     # PDFs download; images show inline (the type is the one read from the content).
@@ -191,7 +191,7 @@ def document(request, pk):
 # --- Reviewers --------------------------------------------------------------------------------
 
 
-@reviewer_required
+@petition_reviewer_required
 def queue(request):
     filters = QueueFilterForm(request.GET)
     chosen = filters.values()
@@ -247,7 +247,7 @@ def _reviewable(pk):
     return get_object_or_404(_with_history(Petition.objects.all()), pk=pk)
 
 
-@reviewer_required
+@petition_reviewer_required
 def review(request, pk):
     petition = _reviewable(pk)
     return render(request, "petitions/review.html", _review_context(request, petition))
@@ -278,7 +278,7 @@ def _decide(request, pk, form_class, form_key, act, success):
     )
 
 
-@reviewer_required
+@petition_reviewer_required
 @require_POST
 def start_review(request, pk):
     petition = _reviewable(pk)
@@ -291,7 +291,7 @@ def start_review(request, pk):
     return redirect("petitions:review", pk=pk)
 
 
-@reviewer_required
+@petition_reviewer_required
 @require_POST
 def approve(request, pk):
     return _decide(
@@ -306,7 +306,7 @@ def approve(request, pk):
     )
 
 
-@reviewer_required
+@petition_reviewer_required
 @require_POST
 def deny(request, pk):
     return _decide(
@@ -321,7 +321,7 @@ def deny(request, pk):
     )
 
 
-@reviewer_required
+@petition_reviewer_required
 @require_POST
 def request_info(request, pk):
     return _decide(

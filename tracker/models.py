@@ -5,6 +5,8 @@ from django.db.models import Q
 from django.db.models.functions import Now
 from django.urls import reverse
 
+from cecportal.history import History
+
 from . import rules
 
 CREDIT = {"max_digits": 6, "decimal_places": 1}
@@ -84,6 +86,8 @@ class Certifier(Sourced):
         help_text="The course numbers this portal's reviewers assign are this certifier's.",
     )
 
+    history = History()
+
     class Meta:
         ordering = ["name"]
         constraints = [
@@ -131,6 +135,8 @@ class RuleSet(Sourced):
         "whole requirement (ACE).",
     )
 
+    history = History()
+
     class Meta:
         ordering = ["certifier", "effective_from"]
         constraints = [
@@ -168,6 +174,8 @@ class Category(Sourced):
         default=True, help_text="Counts toward the minimum number of categories."
     )
     position = models.PositiveSmallIntegerField(default=0)
+
+    history = History()
 
     class Meta:
         ordering = ["rule_set", "position", "code"]
@@ -212,6 +220,8 @@ class ActivityRule(Sourced):
         "counts by its contact hours).",
     )
 
+    history = History()
+
     class Meta:
         ordering = ["rule_set", "kind"]
         constraints = [
@@ -236,6 +246,8 @@ class ProrationBand(models.Model):
         blank=True,
         help_text='Each category\'s maximum for these people, e.g. {"A": "5.5", "B": "4.0"}.',
     )
+
+    history = History()
 
     class Meta:
         ordering = ["rule_set", "from_month"]
@@ -273,6 +285,8 @@ class Certification(models.Model):
     number = models.CharField("certification number", max_length=50, blank=True)
     created_at = models.DateTimeField(db_default=Now())
 
+    history = History()
+
     class Meta:
         ordering = ["user", "earned_on"]
         permissions = [("view_professional", "Can see a professional's ledger and certificates")]
@@ -300,6 +314,8 @@ class Cycle(models.Model):
     # What the rules said when it was renewed (rules.FrozenResult as JSON): kept forever.
     frozen_result = models.JSONField(null=True, blank=True, editable=False)
 
+    history = History()
+
     class Meta:
         ordering = ["certification", "starts_on"]
         constraints = [
@@ -322,6 +338,8 @@ class CprCard(models.Model):
     issued_on = models.DateField()
     expires_on = models.DateField()
     provider_name = models.CharField(max_length=200, blank=True)
+
+    history = History()
 
     class Meta:
         ordering = ["user", "-expires_on"]
@@ -395,6 +413,7 @@ class CreditEntry(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = CreditEntryQuerySet.as_manager()
+    history = History()
 
     # Sources whose credit, date and course the professional cannot change: a reviewer
     # decided them (a petition) or entered them from the certificate (staff), with the why.
@@ -412,6 +431,13 @@ class CreditEntry(models.Model):
             models.CheckConstraint(
                 condition=~Q(kind="petition") | Q(petition__isnull=False),
                 name="entry_petition_linked",
+            ),
+            # Only an approval (petitions.services.petition_approve) posts a petition's credit,
+            # as a petition line: no other line can claim a petition, none can drop it.
+            models.CheckConstraint(
+                condition=(Q(petition__isnull=True) & ~Q(source="petition"))
+                | (Q(petition__isnull=False) & Q(source="petition") & Q(kind="petition")),
+                name="entry_petition_source",
             ),
         ]
         indexes = [models.Index(fields=["user", "completion_date"])]
@@ -432,6 +458,8 @@ class EntryCredit(models.Model):
     category = models.CharField(max_length=20)
     credit = models.DecimalField(**CREDIT)
 
+    history = History()
+
     class Meta:
         ordering = ["entry", "certifier"]
         constraints = [
@@ -441,41 +469,3 @@ class EntryCredit(models.Model):
 
     def __str__(self):
         return f"{self.credit} {self.certifier.unit_singular} ({self.category})"
-
-
-class EntryChange(models.Model):
-    """Who changed a ledger entry, when, and what it was before and after."""
-
-    class Action(models.TextChoices):
-        CREATED = "created", "Created"
-        UPDATED = "updated", "Updated"
-        DELETED = "deleted", "Deleted"
-
-    entry = models.ForeignKey(
-        CreditEntry, on_delete=models.SET_NULL, null=True, related_name="changes"
-    )
-    entry_pk = models.BigIntegerField()
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    action = models.CharField(max_length=10, choices=Action)
-    at = models.DateTimeField(db_default=Now())
-    before = models.JSONField(null=True, blank=True)
-    after = models.JSONField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-at", "-id"]
-
-    def __str__(self):
-        return f"{self.action} entry {self.entry_pk} at {self.at}"
-
-    def differences(self):
-        """(field, before, after) for each field an update changed, in the order recorded."""
-        if not (self.before and self.after):
-            return []
-        return [
-            (field, self.before[field], value)
-            for field, value in self.after.items()
-            if field in self.before and self.before[field] != value
-        ]

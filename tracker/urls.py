@@ -27,6 +27,7 @@ urlpatterns = [
     path("cecs/cycles/<int:pk>/transcript/", views.transcript, name="transcript"),
     path("cecs/cpr-cards/add/", views.cpr_card_add, name="cpr-card-add"),
     path("cecs/export.csv", views.export_csv, name="export-csv"),
+    path("cecs/history/", views.history, name="history"),
     # Reviewers
     path("review/lapsing/", reviewer_views.lapsing_list, name="lapsing"),
     path("review/lapsing.csv", reviewer_views.lapsing_csv, name="lapsing-csv"),
@@ -35,5 +36,10 @@ urlpatterns = [
         "review/professionals/<int:pk>/",
         reviewer_views.professional_detail,
         name="professional",
+    ),
+    path(
+        "review/professionals/<int:pk>/history/",
+        reviewer_views.professional_history,
+        name="professional-history",
     ),
 ]

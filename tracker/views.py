@@ -12,11 +12,11 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.roles import is_reviewer
+from accounts.roles import VIEW_PROFESSIONALS
 from catalog.services import course_lookup as catalog_lookup
 from cecportal.files import IMAGE_TYPES, private_file_response, stored_content_type
 
-from . import rulebook, rules, selectors, services
+from . import histories, rulebook, rules, selectors, services
 from .forms import (
     ACTIVITY_KINDS,
     ActivityForm,
@@ -393,7 +393,7 @@ def entry_edit(request, pk):
             "form": form,
             "lock": lock,
             "credit_text": selectors.claims_text(entry, certifiers),
-            "changes": entry.changes.select_related("actor")[:20],
+            "changes": histories.entry_lines(entry),
         },
     )
 
@@ -417,7 +417,7 @@ def entry_delete(request, pk):
 def entry_certificate(request, pk):
     """The certificate of completion, to its owner and to reviewers only (404 for others)."""
     entries = CreditEntry.objects.all()
-    if not is_reviewer(request.user):
+    if not request.user.has_perm(VIEW_PROFESSIONALS):
         entries = entries.owned_by(request.user)
     entry = get_object_or_404(entries, pk=pk)
     if not entry.certificate:
@@ -507,7 +507,7 @@ def still_counts(request, pk):
 
 def _cycle_for(request, pk) -> Cycle:
     cycles = Cycle.objects.select_related("certification__user", "certification__program")
-    if not is_reviewer(request.user):
+    if not request.user.has_perm(VIEW_PROFESSIONALS):
         cycles = cycles.filter(certification__user=request.user)
     return get_object_or_404(cycles, pk=pk)
 
@@ -608,3 +608,14 @@ def export_csv(request):
             ]
         )
     return response
+
+
+@require_GET
+def history(request):
+    """Everything that changed in one's own records, deletions included, newest first."""
+    page_obj, lines = histories.page(request.user, request.GET.get("page"))
+    return render(
+        request,
+        "tracker/history.html",
+        {"person": request.user, "own": True, "page_obj": page_obj, "lines": lines},
+    )

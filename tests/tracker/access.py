@@ -49,6 +49,9 @@ ROUTES = [
     Route("tracker:certification-add", signed_in()),
     Route("tracker:cpr-card-add", signed_in()),
     Route("tracker:export-csv", signed_in()),
+    # Everyone sees their own history only: no one else's is reachable from this page.
+    Route("tracker:history", signed_in()),
+    Route("tracker:history", signed_in(), query="page=zz"),
     Route("tracker:entry-edit", owner_only(), kwargs=lambda w: {"pk": w.entry.pk}),
     Route("tracker:entry-delete", owner_only(), kwargs=lambda w: {"pk": w.entry.pk}),
     Route("tracker:entry-certificate", owner_and_reviewers(), kwargs=lambda w: {"pk": w.entry.pk}),
@@ -79,6 +82,16 @@ ROUTES = [
     Route("tracker:professionals", reviewers_only()),
     Route("tracker:professionals", reviewers_only(), query="q=pro"),
     Route("tracker:professional", reviewers_only(), kwargs=lambda w: {"pk": w.professional.pk}),
+    Route(
+        "tracker:professional-history",
+        reviewers_only(),
+        kwargs=lambda w: {"pk": w.professional.pk},
+    ),
+    Route(
+        "tracker:professional-history",
+        reviewers_only() | {"reviewer": NOT_FOUND, "admin": NOT_FOUND},
+        kwargs=lambda w: {"pk": w.reviewer.pk},
+    ),
     # A staff member is not a professional: no page, no entry on their behalf.
     Route(
         "tracker:professional",
