@@ -21,16 +21,22 @@ REVIEWER = "Reviewers"
 GROUP_PERMISSIONS = {
     PROFESSIONAL: [],
     PROVIDER_STAFF: ["catalog.register_course"],
-    REVIEWER: ["catalog.review_course", "petitions.review_petition", "tracker.view_professional"],
+    REVIEWER: [
+        "catalog.review_course",
+        "petitions.review_petition",
+        "tracker.view_professional",
+        "tracker.audit_renewal",
+    ],
 }
 
 REVIEW_COURSES = "catalog.review_course"
 REGISTER_COURSES = "catalog.register_course"
 REVIEW_PETITIONS = "petitions.review_petition"
 VIEW_PROFESSIONALS = "tracker.view_professional"
+AUDIT_RENEWALS = "tracker.audit_renewal"
 
 # Every permission a reviewer's pages check: holding any one of them shows the review menu.
-REVIEWER_PERMISSIONS = (REVIEW_PETITIONS, REVIEW_COURSES, VIEW_PROFESSIONALS)
+REVIEWER_PERMISSIONS = (REVIEW_PETITIONS, REVIEW_COURSES, VIEW_PROFESSIONALS, AUDIT_RENEWALS)
 
 
 def ensure_role_groups(**kwargs):

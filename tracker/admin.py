@@ -30,6 +30,9 @@ from cecportal.history import note as history_note
 from . import rulebook, rules
 from .models import (
     ActivityRule,
+    Audit,
+    AuditItem,
+    AuditSample,
     Category,
     Certification,
     Certifier,
@@ -761,7 +764,39 @@ class EntryCreditAdmin(ReadOnly, admin.ModelAdmin):
     list_select_related = ["entry", "certifier"]
 
 
+class AuditItemInline(ReadOnly, admin.TabularInline):
+    model = AuditItem
+    extra = 0
+    can_delete = False
+    fields = ["entry", "credit", "category", "proof_name", "decision", "reason", "decided_by"]
+    readonly_fields = fields
+
+
+@admin.register(Audit)
+class AuditAdmin(ReadOnly, admin.ModelAdmin):
+    """Audits are started, answered and decided on the reviewers' audit pages only."""
+
+    list_display = ["cycle", "due_on", "outcome", "started_by", "started_at"]
+    list_filter = ["outcome"]
+    raw_id_fields = ["cycle", "sample", "started_by"]
+    inlines = [AuditItemInline]
+
+
+@admin.register(AuditItem)
+class AuditItemAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["audit", "entry", "credit", "decision", "decided_by"]
+    list_filter = ["decision"]
+    raw_id_fields = ["audit", "entry", "decided_by"]
+
+
+@admin.register(AuditSample)
+class AuditSampleAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["renewed_from", "renewed_to", "percent", "size", "seed", "population"]
+
+
 register_history(
+    Audit,
+    AuditItem,
     Certifier,
     RuleSet,
     Category,

@@ -85,6 +85,10 @@ class Certifier(Sourced):
         default=False,
         help_text="The course numbers this portal's reviewers assign are this certifier's.",
     )
+    audit_proof_days = models.PositiveSmallIntegerField(
+        default=30,
+        help_text="Days an audited professional has to send proof of each credit (ACSM, NSCA: 30).",
+    )
 
     history = History()
 
@@ -469,3 +473,119 @@ class EntryCredit(models.Model):
 
     def __str__(self):
         return f"{self.credit} {self.certifier.unit_singular} ({self.category})"
+
+
+# --- Audits of renewals ---------------------------------------------------------------------
+
+
+class AuditSample(models.Model):
+    """A random sample of the renewals recorded in a date range; the seed makes it
+    reproducible: the same population and seed pick the same renewals."""
+
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    started_at = models.DateTimeField(db_default=Now())
+    renewed_from = models.DateField()
+    renewed_to = models.DateField()
+    percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    size = models.PositiveIntegerField(null=True, blank=True)
+    seed = models.BigIntegerField()
+    population = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(renewed_to__gte=models.F("renewed_from")), name="sample_range_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(percent__isnull=False) | Q(size__isnull=False),
+                name="sample_has_percent_or_size",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Sample of {self.renewed_from} – {self.renewed_to} (seed {self.seed})"
+
+
+class AuditQuerySet(models.QuerySet):
+    def owned_by(self, user):
+        return self.filter(cycle__certification__user=user)
+
+    def by_due_date(self):
+        return self.order_by("due_on", "pk")
+
+
+class Audit(models.Model):
+    """An audit of one renewal: proof asked for every credit that counted in it."""
+
+    class Outcome(models.TextChoices):
+        OPEN = "open", "Open: proof requested"
+        PASSED = "passed", "Passed"
+        FAILED = "failed", "Failed"
+        OVERDUE = "overdue", "Overdue: proof not sent in time"
+
+    cycle = models.OneToOneField(Cycle, on_delete=models.PROTECT, related_name="audit")
+    sample = models.ForeignKey(
+        AuditSample, on_delete=models.PROTECT, null=True, blank=True, related_name="audits"
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    started_at = models.DateTimeField(db_default=Now())
+    due_on = models.DateField()
+    outcome = models.CharField(max_length=10, choices=Outcome, default=Outcome.OPEN)
+    concluded_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+    history = History()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        permissions = [("audit_renewal", "Can audit renewals and decide their proof")]
+
+    def __str__(self):
+        return f"Audit of {self.cycle}"
+
+    @property
+    def is_open(self):
+        return self.outcome == self.Outcome.OPEN
+
+
+class AuditItem(models.Model):
+    """One counted credit of an audited renewal: its proof, and the auditor's decision."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "Waiting for a decision"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="items")
+    entry = models.ForeignKey(CreditEntry, on_delete=models.PROTECT, related_name="audit_items")
+    credit = models.DecimalField(**CREDIT)
+    category = models.CharField(max_length=20, blank=True)
+    proof = models.FileField(upload_to="audits/%Y/%m/", blank=True)
+    proof_name = models.CharField(max_length=120, blank=True)
+    proof_type = models.CharField(max_length=50, blank=True)
+    proof_at = models.DateTimeField(null=True, blank=True)
+    decision = models.CharField(max_length=10, choices=Decision, default=Decision.PENDING)
+    reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    history = History()
+
+    class Meta:
+        ordering = ["audit", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["audit", "entry"], name="audititem_unique"),
+            models.CheckConstraint(
+                condition=~Q(decision="rejected") | ~Q(reason=""), name="audititem_rejected_reason"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.entry} ({self.get_decision_display()})"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import reviewer_views, views
+from . import audit_views, reviewer_views, views
 
 app_name = "tracker"
 
@@ -28,6 +28,9 @@ urlpatterns = [
     path("cecs/cpr-cards/add/", views.cpr_card_add, name="cpr-card-add"),
     path("cecs/export.csv", views.export_csv, name="export-csv"),
     path("cecs/history/", views.history, name="history"),
+    path("cecs/audits/<int:pk>/", audit_views.my_audit, name="my-audit"),
+    path("cecs/audits/proof/<int:pk>/", audit_views.proof_upload, name="audit-proof-upload"),
+    path("cecs/audits/proof/<int:pk>/file/", audit_views.proof_file, name="audit-proof"),
     # Reviewers
     path("review/lapsing/", reviewer_views.lapsing_list, name="lapsing"),
     path("review/lapsing.csv", reviewer_views.lapsing_csv, name="lapsing-csv"),
@@ -37,6 +40,11 @@ urlpatterns = [
         reviewer_views.professional_detail,
         name="professional",
     ),
+    path("review/audits/", audit_views.audit_queue, name="audits"),
+    path("review/audits/sample/", audit_views.audit_sample, name="audit-sample"),
+    path("review/audits/pick/", audit_views.audit_pick, name="audit-pick"),
+    path("review/audits/<int:pk>/", audit_views.audit_review, name="audit-review"),
+    path("review/audits/items/<int:pk>/decide/", audit_views.audit_decide, name="audit-decide"),
     path(
         "review/professionals/<int:pk>/history/",
         reviewer_views.professional_history,

@@ -27,7 +27,7 @@ from .forms import (
     RenewalRecordForm,
     _parse_or_none,
 )
-from .models import Certification, CreditEntry, Cycle, Kind
+from .models import Audit, Certification, CreditEntry, Cycle, Kind
 
 FIELD_ALIASES = {"course": "course_number", "program": "program", "cpr_card": "cpr_card"}
 
@@ -530,6 +530,7 @@ def transcript(request, pk):
             "counted": [(entries[c.entry.id], c) for c in result.counted],
             "not_counted": [(entries[n.entry.id], n) for n in result.not_counted],
             "printed_on": timezone.localdate(),
+            "audit": Audit.objects.filter(cycle=cycle).first(),
         },
     )
 

@@ -226,6 +226,7 @@ PERIODIC_JOBS = [
     "notices.services.retry_due",
     "catalog.tasks.sweep",
     "notices.reminders.scan",
+    "tracker.audits.mark_overdue",
 ]
 
 # --- Security -------------------------------------------------------------------------------

@@ -5,9 +5,19 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from tests.access import NOT_ALLOWED, NOT_FOUND, PAGE, Route, reviewers_only, signed_in
+from tests.access import (
+    FORBIDDEN,
+    LOGIN,
+    NOT_ALLOWED,
+    NOT_FOUND,
+    PAGE,
+    REDIRECT,
+    Route,
+    reviewers_only,
+    signed_in,
+)
 from tracker import services
-from tracker.models import Kind, Program
+from tracker.models import Audit, AuditItem, Cycle, Kind, Program
 
 
 def _png():
@@ -31,6 +41,28 @@ def build(world):
         completion_date=datetime.date.today() - datetime.timedelta(days=10),
         certificate=_png(),
     )
+    # An audit of an earlier renewal, proof sent for its one credit.
+    today = datetime.date.today()
+    old = Cycle.objects.create(
+        certification=world.certification,
+        starts_on=today - datetime.timedelta(days=1100),
+        ends_on=today - datetime.timedelta(days=400),
+        renewed_on=today - datetime.timedelta(days=400),
+        frozen_result={
+            "total": "0.2",
+            "required": "2.0",
+            "counted": [[world.entry.pk, "0.2", ""]],
+            "not_counted": [],
+            "category_totals": {},
+        },
+    )
+    world.audit = Audit.objects.create(
+        cycle=old, due_on=today + datetime.timedelta(days=30), started_by=world.reviewer
+    )
+    world.audit_item = AuditItem(audit=world.audit, entry=world.entry, credit=Decimal("0.2"))
+    world.audit_item.proof.save("proof.png", _png(), save=False)
+    world.audit_item.proof_type = "image/png"
+    world.audit_item.save()
 
 
 def owner_only():
@@ -39,6 +71,17 @@ def owner_only():
 
 def owner_and_reviewers():
     return owner_only() | {"reviewer": PAGE, "admin": PAGE}
+
+
+def auditor_action(get=NOT_ALLOWED):
+    """An auditor-only POST action: others are refused before the method is looked at."""
+    return {
+        "anonymous": LOGIN,
+        "professional": FORBIDDEN,
+        "provider_staff": FORBIDDEN,
+        "reviewer": get,
+        "admin": get,
+    }
 
 
 ROUTES = [
@@ -71,6 +114,40 @@ ROUTES = [
         kwargs=lambda w: {"pk": w.certification.pk},
         method="post",
     ),
+    # Audits: the auditors' queue and decisions; the professional's own audit and proof.
+    Route("tracker:audits", reviewers_only()),
+    Route("tracker:audit-sample", auditor_action()),
+    Route(
+        "tracker:audit-sample",
+        auditor_action(400),
+        method="post",
+        data={"renewed_from": "13/45/2020", "percent": "-1"},
+    ),
+    Route("tracker:audit-pick", auditor_action()),
+    Route("tracker:audit-pick", auditor_action(400), method="post", data={"cycle": "x"}),
+    Route("tracker:audit-review", reviewers_only(), kwargs=lambda w: {"pk": w.audit.pk}),
+    Route("tracker:audit-decide", auditor_action(), kwargs=lambda w: {"pk": w.audit_item.pk}),
+    # No decision chosen: told so on the audit's page, nothing decided.
+    Route(
+        "tracker:audit-decide",
+        auditor_action(REDIRECT),
+        kwargs=lambda w: {"pk": w.audit_item.pk},
+        method="post",
+    ),
+    Route("tracker:my-audit", owner_only(), kwargs=lambda w: {"pk": w.audit.pk}),
+    Route(
+        "tracker:audit-proof-upload",
+        signed_in(NOT_ALLOWED),
+        kwargs=lambda w: {"pk": w.audit_item.pk},
+    ),
+    # No file: told so on the audit's page; another person's proof does not exist for them.
+    Route(
+        "tracker:audit-proof-upload",
+        signed_in(NOT_FOUND) | {"professional": REDIRECT},
+        kwargs=lambda w: {"pk": w.audit_item.pk},
+        method="post",
+    ),
+    Route("tracker:audit-proof", owner_and_reviewers(), kwargs=lambda w: {"pk": w.audit_item.pk}),
     Route("tracker:lapsing", reviewers_only()),
     # Bad filters are reported on the page, never an error page.
     Route(

@@ -24,6 +24,12 @@ EXPECTED = {
     # The ledger and what it posts.
     "tracker.CreditEntry": READ_ONLY,
     "tracker.EntryCredit": READ_ONLY,
+    # Audits change only on the audit pages (tracker.audits).
+    "tracker.Audit": READ_ONLY,
+    "tracker.AuditItem": READ_ONLY,
+    "tracker.AuditSample": READ_ONLY,
+    "tracker.HistoricalAudit": READ_ONLY,
+    "tracker.HistoricalAuditItem": READ_ONLY,
     # Petitions change only through their services (the review queue).
     "petitions.Petition": READ_ONLY,
     "petitions.Document": READ_ONLY,

@@ -89,6 +89,7 @@ from .describe import (
     rule_set_lines,
 )
 from .evaluate import (
+    after_audit,
     counts_nowhere,
     cpr_ok,
     evaluate,
@@ -170,6 +171,7 @@ __all__ = [
     "evaluate",
     "evaluate_cycle",
     "first_cycle",
+    "after_audit",
     "freeze",
     "grace_end",
     "grade_at_least",
