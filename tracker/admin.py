@@ -146,6 +146,7 @@ class CertifierForm(forms.ModelForm):
             "course_number_example",
             "assigns_catalog_numbers",
             "at_risk_days",
+            "audit_proof_days",
         ]
 
     def clean_course_number_pattern(self):
@@ -211,6 +212,7 @@ class CertifierAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        ("Audits", {"fields": ["audit_proof_days"]}),
         ("Versions of the rules", {"fields": ["rule_set_links"]}),
     ]
 
