@@ -52,9 +52,17 @@ EXPECTED = {
     "tracker.ActivityRule": READ_ONLY,
     "tracker.ProrationBand": READ_ONLY,
     "catalog.ImportBatch": READ_ONLY,
+    # Provider-reported credit changes only through its services (rosters, the API, disputes).
+    "reporting.RosterBatch": READ_ONLY,
+    "reporting.ReportedCompletion": READ_ONLY,
+    "reporting.Dispute": READ_ONLY,
+    # API tokens are made and revoked on the provider's own page.
+    "api.ApiToken": READ_ONLY,
     "catalog.ImportRow": READ_ONLY,
     "notices.Email": RECORDS,
     "notices.Reminder": RECORDS,
+    # Uploads waiting to be confirmed on an add form: not credit, purged a day after.
+    "tracker.CertificateReading": RECORDS,
     "tracker.Cycle": OPEN_ONLY,
     "accounts.User": TRACKED,
     "tracker.Certifier": TRACKED,

@@ -233,8 +233,9 @@ def test_the_earlier_change_log_is_carried_into_the_history():
 
     at = datetime.datetime(2026, 1, 5, 9, 0, tzinfo=datetime.UTC)
     change = SimpleNamespace(
-        entry_pk=41, owner_id=7, actor_id=9, action="deleted", at=at, before=None, after=None
-    )
+        entry_pk=41, owner_id=7, actor_id=9, action="deleted", at=at, before=None, after=None,
+        by_label="", reason="",
+    )  # fmt: skip
     said = {
         "kind": "approved_course",
         "course": "CA23456",
@@ -251,6 +252,15 @@ def test_the_earlier_change_log_is_carried_into_the_history():
     assert (row["course_id"], row["certifier_id"]) == (3, 1)
     assert row["completion_date"] == datetime.date(2025, 12, 1)
     assert row["history_date"] == at
+    # Provider credit: who sent it, and why it was hidden or withdrawn, come along.
+    sent = SimpleNamespace(
+        entry_pk=42, owner_id=7, actor_id=None, action="updated", at=at, before=None, after=None,
+        by_label="Acme Fitness (API token lms-sync)", reason="Left early",
+    )  # fmt: skip
+    row = migration._row(sent, {**said, "source": "provider", "hidden": "Left early"}, ({}, {}))
+    assert row["history_by_label"] == "Acme Fitness (API token lms-sync)"
+    assert row["history_change_reason"] == "Left early" and row["history_user_id"] is None
+    assert row["hidden_reason"] == "Left early" and row["hidden_at"] == at
 
 
 def test_every_card_change_is_visible_to_its_owner(holder_client, holder, today):
