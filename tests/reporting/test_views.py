@@ -310,3 +310,24 @@ def test_another_providers_course_in_the_form_is_not_offered(staff_client, cours
     theirs = CourseFactory(number="CA11223")
     page = staff_client.get(reverse("reporting:upload")).content.decode()
     assert course.number in page and theirs.number not in page
+
+
+def test_deciding_disputes_is_a_permission_of_its_own(client, reported, dual):
+    """Granted "decide disputes" alone, one person opens the dispute queue and decides; the
+    other review pages stay closed to them, and a professional without it gets 403."""
+    from django.contrib.auth.models import Permission
+
+    dispute = services.dispute_open(entry=reported, user=dual, note="Wrong date")
+    plain = ProfessionalFactory()
+    client.force_login(plain)
+    assert client.get(reverse("reporting:disputes")).status_code == 403
+    granted = ProfessionalFactory()
+    granted.user_permissions.add(
+        Permission.objects.get(content_type__app_label="reporting", codename="resolve_dispute")
+    )
+    client.force_login(granted)
+    assert client.get(reverse("reporting:disputes")).status_code == 200
+    assert client.get(reverse("petitions:queue")).status_code == 403
+    assert client.get(reverse("tracker:professionals")).status_code == 403
+    client.post(reverse("reporting:dispute-uphold", args=[dispute.pk]), {"note": "Sign-in sheet"})
+    assert Dispute.objects.get().status == "upheld"
