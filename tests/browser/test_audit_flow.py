@@ -42,7 +42,7 @@ def test_sample_notify_send_proof_decide_and_see_the_outcome(page, login):
     # The reviewer samples the renewals recorded today: one, from a seed they choose.
     login(reviewer)
     page.get_by_role("button", name="Review").click()
-    page.get_by_role("link", name="Audits").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Audits").click()
     form = page.locator("#sample-form")
     form.get_by_label("Renewals recorded from").fill(us_today)
     form.locator("#id_renewed_to").fill(us_today)
