@@ -2,7 +2,13 @@ from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 
-from .roles import is_provider_staff, is_reviewer
+from .roles import (
+    RESOLVE_DISPUTES,
+    REVIEW_COURSES,
+    REVIEW_PETITIONS,
+    VIEW_PROFESSIONALS,
+    is_provider_staff,
+)
 
 
 def _require(predicate):
@@ -19,5 +25,13 @@ def _require(predicate):
     return decorator
 
 
-reviewer_required = _require(is_reviewer)
+def permission_required(perm):
+    """403 unless the user holds `perm` (through a group or granted to them directly)."""
+    return _require(lambda user: user.has_perm(perm))
+
+
+petition_reviewer_required = permission_required(REVIEW_PETITIONS)
+course_reviewer_required = permission_required(REVIEW_COURSES)
+professionals_viewer_required = permission_required(VIEW_PROFESSIONALS)
+dispute_resolver_required = permission_required(RESOLVE_DISPUTES)
 provider_staff_required = _require(is_provider_staff)

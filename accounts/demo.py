@@ -27,9 +27,11 @@ def load(stdout=None):
         )
         if created:
             user.set_password(DEMO_PASSWORD)
-        if role == "admin":
-            user.is_staff = user.is_superuser = True
-        user.save()
+        changed = created
+        if role == "admin" and not (user.is_staff and user.is_superuser):
+            user.is_staff = user.is_superuser = changed = True
+        if changed:  # saving an unchanged person would add a row to their history
+            user.save()
         add_to_role(user, PROFESSIONAL)
         if role == "provider_staff":
             add_to_role(user, PROVIDER_STAFF)

@@ -3,6 +3,8 @@ from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.db.models.functions import Lower
 
+from cecportal.history import History
+
 
 class UserManager(DjangoUserManager):
     use_in_migrations = True
@@ -52,6 +54,12 @@ class User(AbstractUser):
     REQUIRED_FIELDS = []
 
     objects = UserManager()
+    # Who joined or left a provider's staff, and roles given: the password and the login
+    # time stay out of it.
+    history = History(
+        excluded_fields=["password", "last_login"],
+        ignore_updates_of=["password", "last_login"],
+    )
 
     class Meta:
         ordering = ["email"]

@@ -25,12 +25,13 @@ from notices.models import Email, Preferences, Reminder
 from petitions.models import Document, Petition, PetitionEvent
 from reporting.models import Dispute, ReportedCompletion
 from tracker.models import (
+    Audit,
+    AuditItem,
     CertificateReading,
     Certification,
     CprCard,
     CreditEntry,
     Cycle,
-    EntryChange,
     EntryCredit,
 )
 
@@ -43,6 +44,8 @@ class Section:
     records: Callable[[User], QuerySet]
     # Fields left out of the file: secrets the person never typed and cannot use elsewhere.
     leave_out: tuple[str, ...] = ()
+    # History rows name files their records held then; the files come with the records.
+    with_files: bool = True
 
 
 def _emails_to(user: User) -> QuerySet:
@@ -53,6 +56,34 @@ def _emails_to(user: User) -> QuerySet:
         if user.email in to
     ]
     return Email.objects.filter(pk__in=ids) | Email.objects.filter(user=user)
+
+
+def _certifications_ever(user: User) -> QuerySet:
+    return Certification.history.filter(user_id=user.pk).values("id")
+
+
+def _cycles_ever(user: User) -> QuerySet:
+    return Cycle.history.filter(certification_id__in=_certifications_ever(user)).values("id")
+
+
+def _entries_ever(user: User) -> QuerySet:
+    return CreditEntry.history.filter(user_id=user.pk).values("id")
+
+
+# The historical rows of everything a person owns: what `histories_of` exports and closing an
+# account erases. Each is the history of one tracked model, filtered to the person's records.
+histories_of: dict[str, Callable[[User], QuerySet]] = {
+    "account_history": lambda u: User.history.filter(id=u.pk),
+    "certification_history": lambda u: Certification.history.filter(user_id=u.pk),
+    "cycle_history": lambda u: Cycle.history.filter(certification_id__in=_certifications_ever(u)),
+    "cpr_card_history": lambda u: CprCard.history.filter(user_id=u.pk),
+    "ledger_history": lambda u: CreditEntry.history.filter(user_id=u.pk),
+    "ledger_credit_history": lambda u: EntryCredit.history.filter(entry_id__in=_entries_ever(u)),
+    "audit_history": lambda u: Audit.history.filter(cycle_id__in=_cycles_ever(u)),
+    "audit_item_history": lambda u: AuditItem.history.filter(
+        audit_id__in=Audit.history.filter(cycle_id__in=_cycles_ever(u)).values("id")
+    ),
+}
 
 
 def _reports_about(user: User) -> QuerySet:
@@ -74,8 +105,11 @@ SECTIONS: tuple[Section, ...] = (
     Section("cpr_cards", lambda u: CprCard.objects.filter(user=u)),
     Section("ledger", lambda u: CreditEntry.objects.filter(user=u)),
     Section("ledger_credit", lambda u: EntryCredit.objects.filter(entry__user=u)),
-    Section("ledger_history", lambda u: EntryChange.objects.filter(owner=u)),
     Section("certificate_readings", lambda u: CertificateReading.objects.filter(user=u)),
+    Section("audits", lambda u: Audit.objects.owned_by(u)),
+    Section("audit_items", lambda u: AuditItem.objects.filter(audit__cycle__certification__user=u)),
+    # The history of their records (cecportal.history), deleted ones included.
+    *(Section(name, rows, with_files=False) for name, rows in histories_of.items()),
     Section("petitions", lambda u: Petition.objects.filter(user=u)),
     Section("petition_documents", lambda u: Document.objects.filter(petition__user=u)),
     Section("petition_history", lambda u: PetitionEvent.objects.filter(petition__user=u)),
@@ -90,10 +124,19 @@ SECTIONS: tuple[Section, ...] = (
 NOT_EXPORTED = {
     "catalog.Course": "submitted_by/decided_by: provider staff's and reviewers' work",
     "catalog.CourseApproval": "added_by: reviewers' work",
+    "catalog.HistoricalCourseApproval": "added_by: reviewers' work",
     "catalog.ImportBatch": "created_by: reviewers' work",
     "petitions.Petition.decided_by": "the reviewer who decided",
     "reporting.RosterBatch": "created_by/confirmed_by: provider staff's work",
     "api.ApiToken": "created_by/revoked_by: provider staff's work",
+    "tracker.AuditSample": "started_by: reviewers' work",
+}
+
+# Fields of any model that point at a person without being about them.
+NOT_EXPORTED_FIELDS = {
+    "history_user": "who made a change; the history belongs to the changed record's owner",
+    "started_by": "the reviewer who started an audit",
+    "decided_by": "the reviewer who decided",
 }
 
 
@@ -110,6 +153,8 @@ def _files(user: User) -> Iterator[tuple[str, Model, FieldFile]]:
     """(path in the ZIP, record, file) of every uploaded file the person's records hold: every
     file field of every exported record, so a new model's files come with its section."""
     for section in SECTIONS:
+        if not section.with_files:
+            continue
         queryset = section.records(user)
         fields = [f for f in queryset.model._meta.concrete_fields if isinstance(f, FileField)]
         if not fields:

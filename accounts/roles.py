@@ -1,5 +1,9 @@
 """The four roles of the site, expressed as Django groups and permissions.
 
+Access is checked through permissions only (`user.has_perm`): a group is a bundle of them,
+and an admin can grant one permission to one person. Whose data a page shows is decided by
+the page's queryset (the owner's rows, 404 for anyone else's).
+
 * professional — everyone who signs up;
 * provider staff — works for a provider organisation and registers its courses;
 * reviewer — decides petitions and course registrations;
@@ -17,12 +21,30 @@ REVIEWER = "Reviewers"
 GROUP_PERMISSIONS = {
     PROFESSIONAL: [],
     PROVIDER_STAFF: ["catalog.register_course"],
-    REVIEWER: ["catalog.review_course", "petitions.review_petition", "tracker.view_professional"],
+    REVIEWER: [
+        "catalog.review_course",
+        "petitions.review_petition",
+        "tracker.view_professional",
+        "tracker.audit_renewal",
+        "reporting.resolve_dispute",
+    ],
 }
 
 REVIEW_COURSES = "catalog.review_course"
 REGISTER_COURSES = "catalog.register_course"
 REVIEW_PETITIONS = "petitions.review_petition"
+VIEW_PROFESSIONALS = "tracker.view_professional"
+AUDIT_RENEWALS = "tracker.audit_renewal"
+RESOLVE_DISPUTES = "reporting.resolve_dispute"
+
+# Every permission a reviewer's pages check: holding any one of them shows the review menu.
+REVIEWER_PERMISSIONS = (
+    REVIEW_PETITIONS,
+    REVIEW_COURSES,
+    VIEW_PROFESSIONALS,
+    AUDIT_RENEWALS,
+    RESOLVE_DISPUTES,
+)
 
 
 def ensure_role_groups(**kwargs):
@@ -43,22 +65,26 @@ def add_to_role(user, group_name):
     user.groups.add(Group.objects.get_or_create(name=group_name)[0])
 
 
-def in_group(user, group_name):
-    if not user.is_authenticated:
-        return False
-    names = getattr(user, "_role_names", None)
-    if names is None:
-        names = set(user.groups.values_list("name", flat=True))
-        user._role_names = names
-    return group_name in names
+def holders_of(perm):
+    """Active users holding `perm`: through a group, granted directly, or as an admin."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.with_perm(
+        perm, backend="django.contrib.auth.backends.ModelBackend"
+    )
 
 
 def is_provider_staff(user):
-    return user.is_authenticated and user.provider_id is not None and in_group(user, PROVIDER_STAFF)
+    """Works for a provider and may register its courses (the provider scopes every query)."""
+    return (
+        user.is_authenticated and user.provider_id is not None and user.has_perm(REGISTER_COURSES)
+    )
 
 
 def is_reviewer(user):
-    return user.is_authenticated and (user.is_superuser or in_group(user, REVIEWER))
+    """Holds at least one of the reviewers' permissions: for menus only; every page checks
+    its own permission with `user.has_perm`."""
+    return user.is_authenticated and any(user.has_perm(p) for p in REVIEWER_PERMISSIONS)
 
 
 def is_admin(user):

@@ -4,6 +4,7 @@ one service that does it."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.core.exceptions import ValidationError
@@ -12,7 +13,14 @@ from django.db import transaction
 from notices.models import Preferences, Reminder
 from petitions.models import Document, Petition
 from reporting.models import Dispute
-from tracker.models import CertificateReading, Certification, CprCard, CreditEntry, EntryChange
+from tracker.models import (
+    Audit,
+    AuditItem,
+    CertificateReading,
+    Certification,
+    CprCard,
+    CreditEntry,
+)
 
 from . import mydata
 from .roles import is_provider_staff, is_reviewer
@@ -55,6 +63,18 @@ def deletion_plan(user) -> DeletionPlan:
     )
 
 
+def _erase_history(user, kept_entry_ids) -> None:
+    """The history of what was erased goes too (it names the person and their records); the
+    kept credit keeps its history; the account's own history (emails, names) goes whole."""
+    for name, rows in mydata.histories_of.items():
+        history = rows(user)
+        if name == "ledger_history":
+            history = history.exclude(id__in=kept_entry_ids)
+        elif name == "ledger_credit_history":
+            history = history.exclude(entry_id__in=kept_entry_ids)
+        history.delete()
+
+
 @transaction.atomic
 def delete_account(user, *, withdraw_open: bool = False) -> DeletionPlan:
     """Erase the person's records and files; keep approved petitions (and the credit they
@@ -78,7 +98,8 @@ def delete_account(user, *, withdraw_open: bool = False) -> DeletionPlan:
         if not (isinstance(record, CreditEntry) and record.pk in kept_entry_ids)
         and not (isinstance(record, Document) and record.petition_id in kept_ids)
     ]
-    EntryChange.objects.filter(owner=user).exclude(entry_pk__in=kept_entry_ids).delete()
+    AuditItem.objects.filter(audit__cycle__certification__user=user).delete()
+    Audit.objects.owned_by(user).delete()
     CreditEntry.objects.filter(user=user).exclude(pk__in=kept_entry_ids).delete()
     Petition.objects.filter(user=user).exclude(pk__in=kept_ids).delete()
     Certification.objects.filter(user=user).delete()
@@ -99,7 +120,11 @@ def delete_account(user, *, withdraw_open: bool = False) -> DeletionPlan:
         user.groups.clear()
         user.user_permissions.clear()
     else:
+        owner = SimpleNamespace(pk=user.pk)
         user.delete()
+        user = owner
+    # Last: deleting and anonymising write history rows too.
+    _erase_history(user, kept_entry_ids)
 
     def remove_files():
         for stored in files:

@@ -29,3 +29,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Revoked on the provider's page, which keeps who revoked it and when.
+        return False

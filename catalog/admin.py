@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 
+from cecportal.admin_history import register_history
 from tracker.admin import ReadOnly
 
 from .models import (
@@ -153,3 +154,6 @@ class ImportRowAdmin(ReadOnly, admin.ModelAdmin):
     list_filter = ["action"]
     search_fields = ["batch__filename", "number"]
     list_select_related = ["batch"]
+
+
+register_history(CourseApproval)

@@ -8,6 +8,8 @@ from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
 
+from cecportal.history import History
+
 from .numbers import NUMBER_RE, NUMBER_REGEX_SQL, PREFIXES
 
 # The start of a course number, as typed into the catalog search ("CA23").
@@ -283,6 +285,8 @@ class CourseApproval(models.Model):
         related_name="+",
     )
     added_at = models.DateTimeField(db_default=Now())
+
+    history = History()
 
     class Meta:
         ordering = ["course_id", "certifier_id"]

@@ -13,7 +13,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import PROVIDER_STAFF, add_to_role, is_reviewer
+from accounts.roles import PROVIDER_STAFF, REVIEW_COURSES, add_to_role
+from cecportal.history import note as history_note
 from notices.services import absolute, email_later
 from tracker import rulebook, rules
 
@@ -703,7 +704,7 @@ def course_approval_add(
     _check_approval_unique(course=locked, certifier=certifier, number=number)
     try:
         with transaction.atomic():
-            return CourseApproval.objects.create(
+            approval = CourseApproval(
                 course=locked,
                 certifier=certifier,
                 number=number,
@@ -713,6 +714,9 @@ def course_approval_add(
                 valid_to=valid_to,
                 added_by=by,
             )
+            history_note(approval, by=by, why="Added by a reviewer.")
+            approval.save(force_insert=True)
+            return approval
     except IntegrityError:
         # Someone added the same approval a moment ago.
         raise ValidationError(
@@ -726,6 +730,7 @@ def course_approval_remove(*, approval: CourseApproval, by) -> None:
     locked = CourseApproval.objects.select_for_update().filter(pk=approval.pk).first()
     if locked is None:
         raise ValidationError("This approval has already been removed.")
+    history_note(locked, by=by, why="Removed by a reviewer; credit already posted stays.")
     locked.delete()
 
 
@@ -752,7 +757,7 @@ def _tell_person(user, provider: Provider, kind: str, link: str) -> None:
 
 
 @transaction.atomic
-def provider_add_staff(*, provider: Provider, email: str):
+def provider_add_staff(*, provider: Provider, email: str, by=None):
     """Make an existing user staff of a provider (one provider per person); an email tells them."""
     from accounts.models import User
 
@@ -763,6 +768,7 @@ def provider_add_staff(*, provider: Provider, email: str):
         raise ValidationError({"email": f"{user.email} already works for {user.provider}."})
     joined = user.provider_id != provider.pk
     user.provider = provider
+    history_note(user, by=by, why=f"Joined the staff of {provider.name}.")
     user.save(update_fields=["provider"])
     add_to_role(user, PROVIDER_STAFF)
     if joined:
@@ -777,12 +783,13 @@ def provider_remove_staff(*, provider: Provider, user, by):
     courses (courses they registered stay with the provider). An email tells them."""
     from accounts.models import User
 
-    if not is_reviewer(by):
+    if not by.has_perm(REVIEW_COURSES):
         raise PermissionDenied
     locked = User.objects.select_for_update().filter(pk=user.pk).first()
     if locked is None or locked.provider_id != provider.pk:
         raise ValidationError(f"{user.email} is not staff of {provider.name}.")
     locked.provider = None
+    history_note(locked, by=by, why=f"Taken off the staff of {provider.name}.")
     locked.save(update_fields=["provider"])
     locked.groups.remove(*Group.objects.filter(name=PROVIDER_STAFF))
     # Their own records are where they land now.

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from accounts.decorators import provider_staff_required, reviewer_required
+from accounts.decorators import course_reviewer_required, provider_staff_required
 from accounts.models import User
 from notices.services import delivery_word
 
@@ -294,7 +294,7 @@ def provider_course_withdraw(request, pk):
 # --- Reviewers ------------------------------------------------------------------------------
 
 
-@reviewer_required
+@course_reviewer_required
 @require_safe
 def review_queue(request):
     courses = Course.objects.review_queue().annotate(session_count=Count("sessions"))
@@ -333,13 +333,13 @@ def _reviewable(pk):
     )
 
 
-@reviewer_required
+@course_reviewer_required
 @require_safe
 def review_detail(request, pk):
     return _review_page(request, _reviewable(pk))
 
 
-@reviewer_required
+@course_reviewer_required
 @require_POST
 def review_approve(request, pk):
     course = _reviewable(pk)
@@ -365,7 +365,7 @@ def review_approve(request, pk):
     return _review_page(request, course, approve_form=form, status=400)
 
 
-@reviewer_required
+@course_reviewer_required
 @require_POST
 def review_reject(request, pk):
     course = _reviewable(pk)
@@ -387,7 +387,7 @@ def review_reject(request, pk):
     return _review_page(request, course, reject_form=form, status=400)
 
 
-@reviewer_required
+@course_reviewer_required
 @require_POST
 def review_approval_add(request, pk):
     """Record another certifier's approval of the course (its number there, its credit)."""
@@ -406,7 +406,7 @@ def review_approval_add(request, pk):
     return _review_page(request, course, approval_form=form, status=400)
 
 
-@reviewer_required
+@course_reviewer_required
 @require_POST
 def review_approval_remove(request, pk, approval_pk):
     approval = get_object_or_404(
@@ -421,7 +421,7 @@ def review_approval_remove(request, pk, approval_pk):
     return redirect("catalog:review-detail", pk=pk)
 
 
-@reviewer_required
+@course_reviewer_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def provider_list(request):
     form = ProviderForm(request.POST or None)
@@ -443,14 +443,16 @@ def provider_list(request):
     )
 
 
-@reviewer_required
+@course_reviewer_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def provider_detail(request, pk):
     provider = get_object_or_404(Provider, pk=pk)
     form = StaffForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.provider_add_staff(provider=provider, email=form.cleaned_data["email"])
+            user = services.provider_add_staff(
+                provider=provider, email=form.cleaned_data["email"], by=request.user
+            )
         except ValidationError as error:
             form_errors(form, error)
         else:
@@ -474,7 +476,7 @@ def provider_detail(request, pk):
     )
 
 
-@reviewer_required
+@course_reviewer_required
 @require_POST
 def provider_staff_remove(request, pk, user_pk):
     provider = get_object_or_404(Provider, pk=pk)
@@ -517,7 +519,7 @@ def _checked_rows(request, batch, *, only_refused=False):
     return {"page_obj": page_obj, "only_refused": only_refused}
 
 
-@reviewer_required
+@course_reviewer_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def import_upload(request):
     form = ImportUploadForm(request.POST or None, request.FILES or None)
@@ -541,7 +543,7 @@ def import_upload(request):
     )
 
 
-@reviewer_required
+@course_reviewer_required
 @require_safe
 def import_preview(request, pk):
     batch = _own_batch(request, pk)
@@ -555,7 +557,7 @@ def import_preview(request, pk):
     )
 
 
-@reviewer_required
+@course_reviewer_required
 @require_POST
 def import_confirm(request, pk):
     batch = _own_batch(request, pk)
@@ -566,7 +568,7 @@ def import_confirm(request, pk):
     return redirect("catalog:import-batch", pk=batch.pk)
 
 
-@reviewer_required
+@course_reviewer_required
 @require_POST
 def import_cancel(request, pk):
     batch = _own_batch(request, pk)
@@ -579,7 +581,7 @@ def import_cancel(request, pk):
     return redirect("catalog:import-upload")
 
 
-@reviewer_required
+@course_reviewer_required
 @require_safe
 def import_batch(request, pk):
     batch = _own_batch(request, pk)
@@ -596,7 +598,7 @@ def import_batch(request, pk):
     )
 
 
-@reviewer_required
+@course_reviewer_required
 @require_safe
 def import_progress(request, pk):
     """The batch page's progress, polled every second while the upload is checked (until it is

@@ -12,7 +12,7 @@ import warnings
 
 from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, Http404
-from PIL import Image
+from PIL import Image, ImageFile
 
 PDF = "application/pdf"
 JPEG = "image/jpeg"
@@ -109,10 +109,15 @@ def _image_problem(upload: UploadedFile, expected_format: str) -> str | None:
                 if image.format != expected_format:
                     return f"is not a valid {kind} image"
                 image.verify()
-            # verify() does not decode the pixels; load() finds a truncated image.
+            # verify() does not decode the pixels; load() finds a truncated image, unless a
+            # library told Pillow to accept them (WeasyPrint does, for the whole process).
             upload.seek(0)
-            with Image.open(upload) as image:
-                image.load()
+            tolerant, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+            try:
+                with Image.open(upload) as image:
+                    image.load()
+            finally:
+                ImageFile.LOAD_TRUNCATED_IMAGES = tolerant
     except Exception:  # Pillow raises many kinds of errors on a damaged file
         return f"is a damaged or incomplete {kind} image"
     finally:

@@ -23,7 +23,8 @@ def home(request):
 
 @require_safe
 def review_home(request):
-    """Where reviewers land: each queue with how much waits in it, oldest first."""
+    """Where reviewers land: each queue they may work in with how much waits in it, oldest
+    first. Open to anyone holding one of the reviewers' permissions; it shows that one's."""
     if not is_reviewer(request.user):
         raise PermissionDenied
     target = settings.PETITION_TARGET_DAYS

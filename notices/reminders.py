@@ -50,7 +50,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.roles import REVIEWER
+from accounts.roles import REVIEW_PETITIONS, holders_of
 from catalog.models import Course
 from petitions.models import Petition
 from tracker import rulebook, rules, selectors
@@ -628,11 +628,11 @@ def _to_each(recipients: Iterable[User], kind: str, context: dict):
 
 
 def reviewers():
-    """Who reviews petitions and wants digests: the reviewers' group and the admins."""
+    """Who may review petitions (through a group, granted directly, or an admin) and wants
+    digests."""
     return (
         User.objects.filter(_wants_digests())
-        .filter(Q(groups__name=REVIEWER) | Q(is_superuser=True))
-        .distinct()
+        .filter(pk__in=holders_of(REVIEW_PETITIONS).values("pk"))
         .order_by("pk")
     )
 

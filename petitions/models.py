@@ -21,10 +21,10 @@ class PetitionQuerySet(models.QuerySet):
         return self.order_by("submitted_at", "pk")
 
     def visible_to(self, user):
-        """The owner's petitions; every petition for a reviewer."""
-        from accounts.roles import is_reviewer
+        """The owner's petitions; every petition for whoever may review petitions."""
+        from accounts.roles import REVIEW_PETITIONS
 
-        return self if is_reviewer(user) else self.owned_by(user)
+        return self if user.has_perm(REVIEW_PETITIONS) else self.owned_by(user)
 
     def with_status(self, status):
         """`open`, `all`, or one status."""

@@ -14,12 +14,10 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
-from accounts.roles import REVIEWER, is_reviewer
+from accounts.roles import REVIEW_PETITIONS, holders_of
 from notices.services import absolute, email_later
 from tracker import rulebook, rules
 from tracker.models import CreditEntry, Kind
@@ -86,7 +84,7 @@ def _require_status(petition: Petition, allowed: Sequence[str], action: str):
 
 
 def _require_reviewer(reviewer, petition: Petition):
-    if not is_reviewer(reviewer):
+    if not reviewer.has_perm(REVIEW_PETITIONS):
         raise PermissionDenied
     if reviewer.pk == petition.user_id:
         raise PetitionStateError("You cannot review your own petition.", code="own_petition")
@@ -114,11 +112,9 @@ def _tell_owner(petition: Petition, kind: str, **facts) -> None:
 
 
 def _tell_reviewers(petition: Petition, kind: str, **facts) -> None:
-    """One email to every reviewer's address (never to the petition's own author)."""
+    """One email to everyone who may review petitions (never to the petition's own author)."""
     addresses = (
-        User.objects.filter(Q(groups__name=REVIEWER) | Q(is_superuser=True), is_active=True)
-        .exclude(pk=petition.user_id)
-        .values_list("email", flat=True)
+        holders_of(REVIEW_PETITIONS).exclude(pk=petition.user_id).values_list("email", flat=True)
     )
     email_later(
         kind=kind,

@@ -6,8 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.decorators import reviewer_required
-from accounts.roles import is_reviewer
+from accounts.decorators import petition_reviewer_required
+from accounts.roles import REVIEW_PETITIONS
 from catalog.paging import queue_page
 from cecportal.files import private_file_response
 from notices.services import delivery_word
@@ -127,7 +127,7 @@ def _detail_context(request, petition, **forms):
         "email_word": _email_word(petition),
         "counts_toward": counts_toward(petition),
         "is_owner": is_owner,
-        "can_review": is_reviewer(request.user),
+        "can_review": request.user.has_perm(REVIEW_PETITIONS),
         "respond_form": forms.get("respond_form") or RespondForm(),
         "withdraw_form": forms.get("withdraw_form") or WithdrawForm(),
     }
@@ -195,7 +195,7 @@ def _detail_page(request, pk, **forms):
 def document(request, pk):
     """A supporting document, to its owner or a reviewer; 404 to anyone else."""
     documents = Document.objects.select_related("petition")
-    if not is_reviewer(request.user):
+    if not request.user.has_perm(REVIEW_PETITIONS):
         documents = documents.filter(petition__user=request.user)
     doc = get_object_or_404(documents, pk=pk)
     # PDFs download; images show inline (the type is the one read from the content).
@@ -207,7 +207,7 @@ def document(request, pk):
 # --- Reviewers --------------------------------------------------------------------------------
 
 
-@reviewer_required
+@petition_reviewer_required
 @require_safe
 def queue(request):
     filters = QueueFilterForm(request.GET)
@@ -266,7 +266,7 @@ def _reviewable(pk):
     return get_object_or_404(_with_history(Petition.objects.all()), pk=pk)
 
 
-@reviewer_required
+@petition_reviewer_required
 @require_safe
 def review(request, pk):
     petition = _reviewable(pk)
@@ -298,7 +298,7 @@ def _decide(request, pk, form_class, form_key, act, success):
     )
 
 
-@reviewer_required
+@petition_reviewer_required
 @require_POST
 def start_review(request, pk):
     petition = _reviewable(pk)
@@ -311,7 +311,7 @@ def start_review(request, pk):
     return redirect("petitions:review", pk=pk)
 
 
-@reviewer_required
+@petition_reviewer_required
 @require_POST
 def approve(request, pk):
     return _decide(
@@ -326,7 +326,7 @@ def approve(request, pk):
     )
 
 
-@reviewer_required
+@petition_reviewer_required
 @require_POST
 def deny(request, pk):
     return _decide(
@@ -341,7 +341,7 @@ def deny(request, pk):
     )
 
 
-@reviewer_required
+@petition_reviewer_required
 @require_POST
 def request_info(request, pk):
     return _decide(

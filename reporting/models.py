@@ -248,6 +248,7 @@ class Dispute(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        permissions = [("resolve_dispute", "Can decide disputes of provider-reported credit")]
         constraints = [
             models.UniqueConstraint(
                 fields=["entry"], condition=Q(status="open"), name="dispute_one_open_per_entry"

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.decorators import provider_staff_required, reviewer_required
+from accounts.decorators import dispute_resolver_required, provider_staff_required
 from catalog.models import Course
 from tracker import services as tracker_services
 from tracker.models import CreditEntry
@@ -253,7 +253,7 @@ def entry_dispute(request, pk):
 # --- Reviewers --------------------------------------------------------------------------------
 
 
-@reviewer_required
+@dispute_resolver_required
 @require_safe
 def dispute_queue(request):
     page = Paginator(Dispute.objects.queue(), 25).get_page(request.GET.get("page"))
@@ -282,13 +282,13 @@ def _decide(request, pk, decide, done: str):
     return redirect("reporting:disputes")
 
 
-@reviewer_required
+@dispute_resolver_required
 @require_POST
 def dispute_uphold(request, pk):
     return _decide(request, pk, services.dispute_uphold, "The credit stays as reported.")
 
 
-@reviewer_required
+@dispute_resolver_required
 @require_POST
 def dispute_withdraw(request, pk):
     return _decide(request, pk, services.dispute_withdraw, "The credit is withdrawn.")

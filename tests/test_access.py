@@ -114,3 +114,41 @@ def test_access_walk(client, world, role):
         if got != route.expect[role]:
             failures.append(f"{route.name} ({url}): expected {route.expect[role]}, got {got}")
     assert not failures, f"As {role}:\n" + "\n".join(failures)
+
+
+def _walk(client, user, world, routes):
+    got = {}
+    for index, route in enumerate(routes):
+        client.force_login(user)
+        kwargs = route.kwargs(world) if route.kwargs else {}
+        url = reverse(route.name, kwargs=kwargs) + (f"?{route.query}" if route.query else "")
+        got[index] = (url, _outcome(getattr(client, route.method)(url, route.data)))
+    return got
+
+
+def test_one_permission_granted_to_one_person_opens_exactly_its_pages(client, world):
+    """Access goes by permission, not by group: someone granted only "review petitions",
+    directly, reaches the petition queue and every petition page a reviewer does, and
+    everywhere else gets what a professional with nothing of their own gets."""
+    from django.contrib.auth.models import Permission
+
+    granted = ProfessionalFactory()
+    granted.user_permissions.add(
+        Permission.objects.get(content_type__app_label="petitions", codename="review_petition")
+    )
+    plain = ProfessionalFactory()
+    as_plain = _walk(client, plain, world, ROUTES)
+    as_granted = _walk(client, granted, world, ROUTES)
+    failures = []
+    for index, route in enumerate(ROUTES):
+        url, got = as_granted[index]
+        # The reviewers' home shows the queues of the permissions one holds.
+        opened = route.name.startswith("petitions:") or route.name == "review-home"
+        expected = route.expect["reviewer"] if opened else None
+        expected = expected if expected is not None else as_plain[index][1]
+        if got != expected:
+            failures.append(f"{route.name} ({url}): expected {expected}, got {got}")
+    assert not failures, "\n".join(failures)
+    assert as_granted[ROUTES.index(next(r for r in ROUTES if r.name == "petitions:queue"))][1] == (
+        access.PAGE
+    )

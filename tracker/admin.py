@@ -24,9 +24,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from cecportal.admin_history import register_history
+from cecportal.history import note as history_note
+
 from . import rulebook, rules
 from .models import (
     ActivityRule,
+    Audit,
+    AuditItem,
+    AuditSample,
     Category,
     CertificateReading,
     Certification,
@@ -34,7 +40,6 @@ from .models import (
     CprCard,
     CreditEntry,
     Cycle,
-    EntryChange,
     EntryCredit,
     Program,
     ProrationBand,
@@ -142,6 +147,7 @@ class CertifierForm(forms.ModelForm):
             "course_number_example",
             "assigns_catalog_numbers",
             "at_risk_days",
+            "audit_proof_days",
         ]
 
     def clean_course_number_pattern(self):
@@ -207,6 +213,7 @@ class CertifierAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        ("Audits", {"fields": ["audit_proof_days"]}),
         ("Versions of the rules", {"fields": ["rule_set_links"]}),
     ]
 
@@ -622,34 +629,9 @@ class RuleSetAdmin(admin.ModelAdmin):
 # --- Certifications, cards and the ledger ----------------------------------------------------
 
 
-@admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
-    list_display = ["name", "certifier", "abbreviation"]
-    list_filter = ["certifier"]
-
-
-class CycleInline(admin.TabularInline):
-    model = Cycle
-    extra = 0
-
-
-@admin.register(Certification)
-class CertificationAdmin(admin.ModelAdmin):
-    list_display = ["user", "program", "earned_on", "number"]
-    list_filter = ["program__certifier", "program"]
-    search_fields = ["user__email", "number"]
-    raw_id_fields = ["user"]
-    inlines = [CycleInline]
-
-
-@admin.register(CprCard)
-class CprCardAdmin(admin.ModelAdmin):
-    list_display = ["user", "issued_on", "expires_on"]
-    raw_id_fields = ["user"]
-
-
 class ReadOnly:
-    """Shown in the admin, changed only elsewhere (the rules, or the rule set's page)."""
+    """Shown in the admin, changed only elsewhere: the services (the ledger, renewals) or the
+    rule set's page. The admin is not a side door to posted credit or to history."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -659,6 +641,43 @@ class ReadOnly:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class CycleInline(ReadOnly, admin.TabularInline):
+    """Cycles are laid out by the rules and closed by a renewal; an open one's end is
+    corrected on its own page."""
+
+    model = Cycle
+    extra = 0
+    can_delete = False
+    fields = ["starts_on", "ends_on", "renewed_on", "renewed_outside"]
+    readonly_fields = fields
+
+
+@admin.register(Program)
+class ProgramAdmin(admin.ModelAdmin):
+    list_display = ["name", "certifier", "abbreviation"]
+    list_filter = ["certifier"]
+
+
+@admin.register(Certification)
+class CertificationAdmin(admin.ModelAdmin):
+    list_display = ["user", "program", "earned_on", "number"]
+    list_filter = ["program__certifier", "program"]
+    search_fields = ["user__email", "number"]
+    raw_id_fields = ["user"]
+    readonly_fields = ["created_at"]
+    inlines = [CycleInline]
+
+    def save_model(self, request, obj, form, change):
+        history_note(obj, why="Changed in the admin.")
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(CprCard)
+class CprCardAdmin(admin.ModelAdmin):
+    list_display = ["user", "issued_on", "expires_on"]
+    raw_id_fields = ["user"]
 
 
 class EntryCreditInline(ReadOnly, admin.TabularInline):
@@ -673,7 +692,10 @@ class EntryCreditInline(ReadOnly, admin.TabularInline):
 
 
 @admin.register(CreditEntry)
-class CreditEntryAdmin(admin.ModelAdmin):
+class CreditEntryAdmin(ReadOnly, admin.ModelAdmin):
+    """The ledger: changed only by `tracker.services` (the owner's pages, a petition's
+    approval, staff entry), each change in the entry's history."""
+
     list_display = ["user", "kind", "course", "completion_date", "credit", "source"]
     list_filter = ["kind", "source"]
     search_fields = ["user__email", "course__number", "title"]
@@ -682,21 +704,34 @@ class CreditEntryAdmin(admin.ModelAdmin):
     inlines = [EntryCreditInline]
 
 
-@admin.register(EntryChange)
-class EntryChangeAdmin(admin.ModelAdmin):
-    list_display = ["entry_pk", "owner", "actor", "action", "at"]
-    list_filter = ["action"]
-    raw_id_fields = ["entry", "owner", "actor"]
-
-
 @admin.register(Cycle)
 class CycleAdmin(admin.ModelAdmin):
-    """A cycle's end defaults from the rules; an admin may correct it here."""
+    """An open cycle's end defaults from the rules; an admin may correct it here (recorded in
+    its history). A renewed cycle keeps what it was renewed with: read-only."""
 
     list_display = ["certification", "starts_on", "ends_on", "renewed_on", "renewed_outside"]
     list_filter = ["certification__program__certifier"]
     search_fields = ["certification__user__email"]
     raw_id_fields = ["certification"]
+    fields = ["certification", "starts_on", "ends_on"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.renewed_on is not None:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["certification", "starts_on"]
+
+    def save_model(self, request, obj, form, change):
+        history_note(obj, why="End corrected in the admin.")
+        super().save_model(request, obj, form, change)
 
 
 class ReadOnlyRuleRowAdmin(ReadOnly, admin.ModelAdmin):
@@ -743,3 +778,49 @@ class CertificateReadingAdmin(ReadOnly, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+
+class AuditItemInline(ReadOnly, admin.TabularInline):
+    model = AuditItem
+    extra = 0
+    can_delete = False
+    fields = ["entry", "credit", "category", "proof_name", "decision", "reason", "decided_by"]
+    readonly_fields = fields
+
+
+@admin.register(Audit)
+class AuditAdmin(ReadOnly, admin.ModelAdmin):
+    """Audits are started, answered and decided on the reviewers' audit pages only."""
+
+    list_display = ["cycle", "due_on", "outcome", "started_by", "started_at"]
+    list_filter = ["outcome"]
+    raw_id_fields = ["cycle", "sample", "started_by"]
+    inlines = [AuditItemInline]
+
+
+@admin.register(AuditItem)
+class AuditItemAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["audit", "entry", "credit", "decision", "decided_by"]
+    list_filter = ["decision"]
+    raw_id_fields = ["audit", "entry", "decided_by"]
+
+
+@admin.register(AuditSample)
+class AuditSampleAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["renewed_from", "renewed_to", "percent", "size", "seed", "population"]
+
+
+register_history(
+    Audit,
+    AuditItem,
+    Certifier,
+    RuleSet,
+    Category,
+    ActivityRule,
+    ProrationBand,
+    Certification,
+    Cycle,
+    CprCard,
+    CreditEntry,
+    EntryCredit,
+)

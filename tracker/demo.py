@@ -19,7 +19,7 @@ from accounts.demo import demo_user
 from catalog.models import Course
 
 from . import samples, seeding, services
-from .models import Certification, CprCard, Kind, Program
+from .models import Certification, CprCard, CreditEntry, Kind, Program
 
 NAMESPACE = uuid.UUID("5b0c2f4e-8d1a-4c1e-9a57-3f1d8c2b7a10")
 
@@ -203,3 +203,16 @@ def load():
         credit=Decimal("0.1"),
         completion_date=today - datetime.timedelta(days=20),
     )
+    # An entry logged by mistake, corrected, then deleted: My CECs → History still shows it.
+    mistake = "Webinar logged twice by mistake"
+    if not CreditEntry.history.filter(user_id=pro.pk, title=mistake).exists():
+        entry = services.credit_add(
+            user=pro,
+            kind=Kind.PRESENTING,
+            title=mistake,
+            credit=Decimal("0.1"),
+            completion_date=today - datetime.timedelta(days=15),
+            actor=pro,
+        )
+        services.credit_update(entry=entry, actor=pro, credit=Decimal("0.2"), today=today)
+        services.credit_delete(entry=entry, actor=pro)

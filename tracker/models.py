@@ -5,6 +5,8 @@ from django.db.models import Q
 from django.db.models.functions import Now
 from django.urls import reverse
 
+from cecportal.history import History, OnBehalf
+
 from . import rules
 
 CREDIT = {"max_digits": 6, "decimal_places": 1}
@@ -86,6 +88,12 @@ class Certifier(Sourced):
         default=False,
         help_text="The course numbers this portal's reviewers assign are this certifier's.",
     )
+    audit_proof_days = models.PositiveSmallIntegerField(
+        default=30,
+        help_text="Days an audited professional has to send proof of each credit (ACSM, NSCA: 30).",
+    )
+
+    history = History()
 
     class Meta:
         ordering = ["name"]
@@ -134,6 +142,8 @@ class RuleSet(Sourced):
         "whole requirement (ACE).",
     )
 
+    history = History()
+
     class Meta:
         ordering = ["certifier", "effective_from"]
         constraints = [
@@ -171,6 +181,8 @@ class Category(Sourced):
         default=True, help_text="Counts toward the minimum number of categories."
     )
     position = models.PositiveSmallIntegerField(default=0)
+
+    history = History()
 
     class Meta:
         ordering = ["rule_set", "position", "code"]
@@ -215,6 +227,8 @@ class ActivityRule(Sourced):
         "counts by its contact hours).",
     )
 
+    history = History()
+
     class Meta:
         ordering = ["rule_set", "kind"]
         constraints = [
@@ -239,6 +253,8 @@ class ProrationBand(models.Model):
         blank=True,
         help_text='Each category\'s maximum for these people, e.g. {"A": "5.5", "B": "4.0"}.',
     )
+
+    history = History()
 
     class Meta:
         ordering = ["rule_set", "from_month"]
@@ -276,6 +292,8 @@ class Certification(models.Model):
     number = models.CharField("certification number", max_length=50, blank=True)
     created_at = models.DateTimeField(db_default=Now())
 
+    history = History()
+
     class Meta:
         ordering = ["user", "earned_on"]
         permissions = [("view_professional", "Can see a professional's ledger and certificates")]
@@ -303,6 +321,8 @@ class Cycle(models.Model):
     # What the rules said when it was renewed (rules.FrozenResult as JSON): kept forever.
     frozen_result = models.JSONField(null=True, blank=True, editable=False)
 
+    history = History()
+
     class Meta:
         ordering = ["certification", "starts_on"]
         constraints = [
@@ -328,6 +348,8 @@ class CprCard(models.Model):
     # Pictures of the card (NASM asks for both sides): private, served only to the owner.
     front_image = models.FileField(upload_to="cards/%Y/%m/", blank=True)
     back_image = models.FileField(upload_to="cards/%Y/%m/", blank=True)
+
+    history = History()
 
     class Meta:
         ordering = ["user", "-expires_on"]
@@ -409,6 +431,7 @@ class CreditEntry(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = CreditEntryQuerySet.as_manager()
+    history = History(bases=[OnBehalf])
 
     # Sources whose credit, date and course the professional cannot change: a reviewer
     # decided them (a petition) or entered them from the certificate (staff), with the why.
@@ -430,6 +453,13 @@ class CreditEntry(models.Model):
             models.CheckConstraint(
                 condition=Q(hidden_at__isnull=True) | ~Q(hidden_reason=""),
                 name="entry_hidden_has_reason",
+            ),
+            # Only an approval (petitions.services.petition_approve) posts a petition's credit,
+            # as a petition line: no other line can claim a petition, none can drop it.
+            models.CheckConstraint(
+                condition=(Q(petition__isnull=True) & ~Q(source="petition"))
+                | (Q(petition__isnull=False) & Q(source="petition") & Q(kind="petition")),
+                name="entry_petition_source",
             ),
         ]
         indexes = [models.Index(fields=["user", "completion_date"])]
@@ -454,6 +484,8 @@ class EntryCredit(models.Model):
     category = models.CharField(max_length=20)
     credit = models.DecimalField(**CREDIT)
 
+    history = History()
+
     class Meta:
         ordering = ["entry", "certifier"]
         constraints = [
@@ -465,47 +497,120 @@ class EntryCredit(models.Model):
         return f"{self.credit} {self.certifier.unit_singular} ({self.category})"
 
 
-class EntryChange(models.Model):
-    """Who changed a ledger entry, when, and what it was before and after."""
+# --- Audits of renewals ---------------------------------------------------------------------
 
-    class Action(models.TextChoices):
-        CREATED = "created", "Created"
-        UPDATED = "updated", "Updated"
-        DELETED = "deleted", "Deleted"
 
-    entry = models.ForeignKey(
-        CreditEntry, on_delete=models.SET_NULL, null=True, related_name="changes"
-    )
-    entry_pk = models.BigIntegerField()
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    actor = models.ForeignKey(
+class AuditSample(models.Model):
+    """A random sample of the renewals recorded in a date range; the seed makes it
+    reproducible: the same population and seed pick the same renewals."""
+
+    started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    action = models.CharField(max_length=10, choices=Action)
-    # Who did it when no person of the site did, or on whose behalf: "Acme Fitness (API token
-    # lms-sync)", "Acme Fitness, Jane Doe".
-    by_label = models.CharField(max_length=300, blank=True)
-    # Why, in the person's words (hiding from totals, a dispute's outcome).
-    reason = models.CharField(max_length=500, blank=True)
-    at = models.DateTimeField(db_default=Now())
-    before = models.JSONField(null=True, blank=True)
-    after = models.JSONField(null=True, blank=True)
+    started_at = models.DateTimeField(db_default=Now())
+    renewed_from = models.DateField()
+    renewed_to = models.DateField()
+    percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    size = models.PositiveIntegerField(null=True, blank=True)
+    seed = models.BigIntegerField()
+    population = models.PositiveIntegerField()
 
     class Meta:
-        ordering = ["-at", "-id"]
+        ordering = ["-started_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(renewed_to__gte=models.F("renewed_from")), name="sample_range_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(percent__isnull=False) | Q(size__isnull=False),
+                name="sample_has_percent_or_size",
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.action} entry {self.entry_pk} at {self.at}"
+        return f"Sample of {self.renewed_from} – {self.renewed_to} (seed {self.seed})"
 
-    def differences(self):
-        """(field, before, after) for each field an update changed, in the order recorded."""
-        if not (self.before and self.after):
-            return []
-        return [
-            (field, self.before[field], value)
-            for field, value in self.after.items()
-            if field in self.before and self.before[field] != value
+
+class AuditQuerySet(models.QuerySet):
+    def owned_by(self, user):
+        return self.filter(cycle__certification__user=user)
+
+    def by_due_date(self):
+        return self.order_by("due_on", "pk")
+
+
+class Audit(models.Model):
+    """An audit of one renewal: proof asked for every credit that counted in it."""
+
+    class Outcome(models.TextChoices):
+        OPEN = "open", "Open: proof requested"
+        PASSED = "passed", "Passed"
+        FAILED = "failed", "Failed"
+        OVERDUE = "overdue", "Overdue: proof not sent in time"
+
+    cycle = models.OneToOneField(Cycle, on_delete=models.PROTECT, related_name="audit")
+    sample = models.ForeignKey(
+        AuditSample, on_delete=models.PROTECT, null=True, blank=True, related_name="audits"
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    started_at = models.DateTimeField(db_default=Now())
+    due_on = models.DateField()
+    outcome = models.CharField(max_length=10, choices=Outcome, default=Outcome.OPEN)
+    concluded_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+    history = History()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        permissions = [("audit_renewal", "Can audit renewals and decide their proof")]
+
+    def __str__(self):
+        return f"Audit of {self.cycle}"
+
+    @property
+    def is_open(self):
+        return self.outcome == self.Outcome.OPEN
+
+
+class AuditItem(models.Model):
+    """One counted credit of an audited renewal: its proof, and the auditor's decision."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "Waiting for a decision"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="items")
+    entry = models.ForeignKey(CreditEntry, on_delete=models.PROTECT, related_name="audit_items")
+    credit = models.DecimalField(**CREDIT)
+    category = models.CharField(max_length=20, blank=True)
+    proof = models.FileField(upload_to="audits/%Y/%m/", blank=True)
+    proof_name = models.CharField(max_length=120, blank=True)
+    proof_type = models.CharField(max_length=50, blank=True)
+    proof_at = models.DateTimeField(null=True, blank=True)
+    decision = models.CharField(max_length=10, choices=Decision, default=Decision.PENDING)
+    reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    history = History()
+
+    class Meta:
+        ordering = ["audit", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["audit", "entry"], name="audititem_unique"),
+            models.CheckConstraint(
+                condition=~Q(decision="rejected") | ~Q(reason=""), name="audititem_rejected_reason"
+            ),
         ]
+
+    def __str__(self):
+        return f"{self.entry} ({self.get_decision_display()})"
 
 
 class CertificateReading(models.Model):

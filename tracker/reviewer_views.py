@@ -16,11 +16,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts.decorators import reviewer_required
-from accounts.roles import REVIEWER
+from accounts.decorators import professionals_viewer_required
+from accounts.roles import REVIEWER_PERMISSIONS, holders_of
 from cecportal.inputs import CleanInputMixin
 
-from . import lapsing, rulebook, selectors, services
+from . import histories, lapsing, rulebook, selectors, services
 from .forms import ProfessionalSearchForm, StaffEntryForm
 from .models import Certification, CreditEntry, Kind
 from .views import _safe_cell, apply_errors
@@ -104,7 +104,7 @@ def _filtered(request):
     return form, chosen, found
 
 
-@reviewer_required
+@professionals_viewer_required
 @require_safe
 def lapsing_list(request):
     form, chosen, found = _filtered(request)
@@ -140,7 +140,7 @@ CSV_HEADER = [
 ]
 
 
-@reviewer_required
+@professionals_viewer_required
 @require_safe
 def lapsing_csv(request):
     """The same list as the page shows for the same filters, every row, no pages."""
@@ -181,7 +181,7 @@ def lapsing_csv(request):
 # --- Staff-assisted entry ------------------------------------------------------------------
 
 
-@reviewer_required
+@professionals_viewer_required
 @require_safe
 def professional_search(request):
     """Find a professional by email, name or certification number (at most 25 shown)."""
@@ -213,18 +213,18 @@ def professional_search(request):
 
 def _professionals():
     """Everyone who is only a professional: no staff, reviewer or provider account."""
-    return (
-        get_user_model()
-        .objects.filter(is_staff=False, is_superuser=False, provider__isnull=True)
-        .exclude(groups__name=REVIEWER)
-    )
+    model = get_user_model()
+    users = model.objects.filter(is_staff=False, is_superuser=False, provider__isnull=True)
+    for perm in REVIEWER_PERMISSIONS:
+        users = users.exclude(pk__in=holders_of(perm).values("pk"))
+    return users
 
 
 def _professional(pk):
     return get_object_or_404(_professionals(), pk=pk)
 
 
-@reviewer_required
+@professionals_viewer_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def professional_detail(request, pk):
     """One professional's standing and ledger, and the form to enter credit from the
@@ -271,4 +271,17 @@ def professional_detail(request, pk):
             "form": form,
             "staff_source": CreditEntry.Source.STAFF,
         },
+    )
+
+
+@professionals_viewer_required
+@require_safe
+def professional_history(request, pk):
+    """A professional's history, deleted ledger entries included, for a reviewer."""
+    person = _professional(pk)
+    page_obj, lines = histories.page(person, request.GET.get("page"))
+    return render(
+        request,
+        "tracker/history.html",
+        {"person": person, "own": False, "page_obj": page_obj, "lines": lines},
     )

@@ -1,7 +1,8 @@
 """Writes with consequences: certifications, renewals, CPR/AED cards and the credit ledger.
 
 Every function is keyword-only and atomic, checks what a form cannot (the rules, the owner,
-the cycles), raises ValidationError with a sentence for a person, and audits ledger changes.
+the cycles), raises ValidationError with a sentence for a person, and names who made each
+change, and why where it knows, for the history every tracked model keeps (`cecportal.history`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalog.models import Course, Session
+from cecportal.history import note as history_note
 from notices.services import absolute, email_later
 
 from . import rulebook, rules, selectors, uploads
@@ -25,7 +27,6 @@ from .models import (
     CprCard,
     CreditEntry,
     Cycle,
-    EntryChange,
     EntryCredit,
     Kind,
     Program,
@@ -45,8 +46,8 @@ def _today(today: datetime.date | None) -> datetime.date:
 # --- Certifications and cycles --------------------------------------------------------------
 
 
-def _cycle_row(certification: Certification, data: rules.CycleData) -> Cycle:
-    return Cycle.objects.create(
+def _cycle_row(certification: Certification, data: rules.CycleData, *, by=None, why="") -> Cycle:
+    cycle = Cycle(
         certification=certification,
         starts_on=data.starts_on,
         ends_on=data.ends_on,
@@ -54,11 +55,15 @@ def _cycle_row(certification: Certification, data: rules.CycleData) -> Cycle:
         renewed_at=timezone.now() if data.renewed_on else None,
         renewed_outside=data.renewed_outside,
     )
+    history_note(cycle, by=by, why=why)
+    cycle.save(force_insert=True)
+    return cycle
 
 
 def _freeze(cycle: Cycle, result: rules.CycleResult) -> None:
     """A closed cycle keeps what the rules said on the day it closed, whatever changes later."""
     cycle.frozen_result = selectors.frozen_to_json(rules.freeze(result))
+    history_note(cycle, why="The result it was renewed with is kept.")
     cycle.save(update_fields=["frozen_result"])
 
 
@@ -97,12 +102,15 @@ def certification_add(
         raise ValidationError({"last_renewed_on": str(error)}) from None
     try:
         with transaction.atomic():
-            certification = Certification.objects.create(
+            certification = Certification(
                 user=user, program=program, earned_on=earned_on, number=number.strip()
             )
+            history_note(certification, by=user, why="Added by its holder.")
+            certification.save(force_insert=True)
     except IntegrityError:
         raise ValidationError({"program": f"You already hold {program}."}) from None
-    rows = [_cycle_row(certification, data) for data in cycles]
+    why = "Laid out by the certifier's rules when the certification was added."
+    rows = [_cycle_row(certification, data, by=user, why=why) for data in cycles]
     for row in rows:
         if row.renewed_on is not None:
             result = _result_of(user, row, today=today)
@@ -123,16 +131,27 @@ def _open_cycle(certification: Certification) -> Cycle:
     return current
 
 
-def _close(certification: Certification, current: Cycle, result, *, on, outside: bool) -> Cycle:
+def _close(
+    certification: Certification, current: Cycle, result, *, on, outside: bool, actor
+) -> Cycle:
     current.renewed_on = on
     current.renewed_at = timezone.now()
     current.renewed_outside = outside
+    why = (
+        f"Renewal done with the certifier on {_us(on)}, recorded (not checked by the portal)."
+        if outside
+        else f"Renewed in the portal on {_us(on)}: the requirement was met."
+    )
+    history_note(current, by=actor, why=why)
     current.save(update_fields=["renewed_on", "renewed_at", "renewed_outside"])
     if result is not None:
+        history_note(current, by=actor)
         _freeze(current, result)
     certifier = rulebook.certifier_data(certification.program.certifier)
     following = rules.next_cycle(certifier, selectors.cycle_data(current))
-    return _cycle_row(certification, following)
+    return _cycle_row(
+        certification, following, by=actor, why="Opened by the renewal of the cycle before."
+    )
 
 
 @transaction.atomic
@@ -148,7 +167,9 @@ def cycle_renew(
     result = _result_of(certification.user, current, today=on)
     if result is None or not result.can_renew:
         raise ValidationError(_not_ready_reason(result))
-    following = _close(certification, current, result, on=on, outside=False)
+    following = _close(
+        certification, current, result, on=on, outside=False, actor=actor or certification.user
+    )
     _tell_renewed(certification, current, following, result)
     return following
 
@@ -175,7 +196,14 @@ def cycle_record_renewal(
             }
         )
     result = _result_of(certification.user, current, today=renewed_on)
-    following = _close(certification, current, result, on=renewed_on, outside=True)
+    following = _close(
+        certification,
+        current,
+        result,
+        on=renewed_on,
+        outside=True,
+        actor=actor or certification.user,
+    )
     _tell_renewed(certification, current, following, result)
     return following
 
@@ -245,7 +273,8 @@ def cpr_card_add(
         if upload:
             content = uploads.stored_file(upload, uploads.check_certificate(upload)[1])
             getattr(card, field).save(content.name, content, save=False)
-    card.save()
+    history_note(card, by=user, why="Added by its holder.")
+    card.save(force_insert=True)
     return card
 
 
@@ -253,12 +282,12 @@ def cpr_card_add(
 
 
 def snapshot_of(entry: CreditEntry) -> dict:
-    """What an entry says, for the audit trail (JSON-safe)."""
+    """What an entry says (JSON-safe): an update with nothing different leaves no history."""
     return {
         "kind": entry.kind,
-        "certifier": str(entry.certifier) if entry.certifier_id else "",
-        "course": entry.course.number if entry.course_id else "",
-        "sessions": sorted(s.code for s in entry.sessions.all()) if entry.pk else [],
+        "certifier": entry.certifier_id,
+        "course": entry.course_id,
+        "sessions": sorted(s.pk for s in entry.sessions.all()) if entry.pk else [],
         "title": entry.title,
         "completion_date": entry.completion_date.isoformat(),
         "credit": str(entry.credit),
@@ -266,34 +295,14 @@ def snapshot_of(entry: CreditEntry) -> dict:
         "grade": entry.grade,
         "is_prep_course": entry.is_prep_course,
         "cpr_card": entry.cpr_card_id,
-        "program": str(entry.program) if entry.program_id else "",
-        "certificate": entry.certificate_name,
+        "program": entry.program_id,
+        "certificate": entry.certificate.name if entry.certificate else "",
         "note": entry.note,
         "source": entry.source,
         "petition": entry.petition_id,
         "hidden": entry.hidden_reason if entry.hidden_at else "",
-        "claims": {
-            str(c.certifier): str(c.credit) for c in entry.claims.select_related("certifier")
-        }
-        if entry.pk
-        else {},
+        "claims": {c.certifier_id: str(c.credit) for c in entry.claims.all()} if entry.pk else {},
     }
-
-
-def _audit(
-    *, entry: CreditEntry, actor, action: str, before=None, after=None, by_label="", reason=""
-):
-    EntryChange.objects.create(
-        entry=entry if action != EntryChange.Action.DELETED else None,
-        entry_pk=entry.pk,
-        owner_id=entry.user_id,
-        actor=actor if actor is not None and getattr(actor, "pk", None) else None,
-        action=action,
-        before=before,
-        after=after,
-        by_label=by_label[:300],
-        reason=reason[:500],
-    )
 
 
 def _decimal(value) -> Decimal | None:
@@ -520,12 +529,22 @@ def _refuse_repeat(*, user, kind, course, cpr_card, program, petition, completio
         raise ValidationError({field: [r.reason for r in conflicts]})
 
 
-def _write_claims(entry: CreditEntry, claims) -> None:
-    EntryCredit.objects.filter(entry=entry).delete()
-    EntryCredit.objects.bulk_create(
-        EntryCredit(entry=entry, certifier_id=c.certifier_id, category=c.category, credit=c.credit)
-        for c in claims
-    )
+def _write_claims(entry: CreditEntry, claims, *, by=None) -> None:
+    """Post what the rules say the entry gives each certifier; only what differs is written,
+    so the posted credit's history shows real changes."""
+    posted = {c.certifier_id: c for c in EntryCredit.objects.filter(entry=entry)}
+    wanted = {c.certifier_id: c for c in claims}
+    for certifier_id, row in posted.items():
+        if certifier_id not in wanted:
+            history_note(row, by=by, why="No longer counts toward this certifier.")
+            row.delete()
+    for certifier_id, claim in wanted.items():
+        row = posted.get(certifier_id) or EntryCredit(entry=entry, certifier_id=certifier_id)
+        if row.pk and (row.category, row.credit) == (claim.category, claim.credit):
+            continue
+        row.category, row.credit = claim.category, claim.credit
+        history_note(row, by=by, why="Posted by the rules.")
+        row.save()
 
 
 def _attach_certificate(entry: CreditEntry, certificate) -> None:
@@ -630,6 +649,9 @@ def credit_add(
     )
     if certificate:
         _attach_certificate(entry, certificate)
+    # Credit sent by a provider's API token has no person behind it: the label names it.
+    by = actor if actor is not None or by_label else user
+    history_note(entry, by=by, why=_added_why(source, petition), label=by_label)
     try:
         with transaction.atomic():
             entry.save()
@@ -643,15 +665,16 @@ def credit_add(
         raise
     if session_list:
         entry.sessions.set(session_list)
-    _write_claims(entry, claims)
-    _audit(
-        entry=entry,
-        actor=actor if actor is not None or by_label else user,
-        action=EntryChange.Action.CREATED,
-        after=snapshot_of(entry),
-        by_label=by_label,
-    )
+    _write_claims(entry, claims, by=actor or user)
     return entry
+
+
+def _added_why(source: str, petition) -> str:
+    if petition is not None:
+        return f"Awarded on petition #{petition.pk}."
+    if source == CreditEntry.Source.STAFF:
+        return "Entered by staff from the certificate the professional sent in."
+    return ""
 
 
 def _refuse_if_locked(entry: CreditEntry, *, new_date: datetime.date | None = None):
@@ -693,6 +716,7 @@ def credit_update(
     note: str | None = None,
     certificate=None,
     remove_certificate: bool = False,
+    reason: str = "",
     today: datetime.date | None = None,
 ) -> CreditEntry:
     """Change one's own entry (None leaves a field as it is). Refused in a renewed cycle."""
@@ -733,32 +757,31 @@ def credit_update(
     elif remove_certificate and entry.certificate:
         entry.certificate = ""
         entry.certificate_name = ""
+    # The history row is written once the sessions and posted credit are in place, and only
+    # when something is different.
+    entry.skip_history_when_saving = True
     entry.save()
+    del entry.skip_history_when_saving
     if entry.kind == Kind.CONFERENCE:
         entry.sessions.set(session_list)
-    _write_claims(entry, claims)
+    _write_claims(entry, claims, by=actor)
     if old_file and old_file != (entry.certificate.name if entry.certificate else ""):
         storage = entry.certificate.storage
         transaction.on_commit(lambda: storage.delete(old_file))
-    after = snapshot_of(entry)
-    if after != before:
-        _audit(
-            entry=entry,
-            actor=actor,
-            action=EntryChange.Action.UPDATED,
-            before=before,
-            after=after,
-        )
+    if snapshot_of(entry) != before:
+        history_note(entry, by=actor, why=reason)
+        entry.save(update_fields=["updated_at"])
     return entry
 
 
 @transaction.atomic
 def credit_delete(*, entry: CreditEntry, actor) -> None:
-    """Remove one's own entry. Refused in a renewed cycle; the audit keeps what it said."""
+    """Remove one's own entry. Refused in a renewed cycle; its history keeps what it said
+    (the owner and the reviewers still see it)."""
     entry = CreditEntry.objects.select_for_update().get(pk=entry.pk)
     _refuse_if_locked(entry)
-    before = snapshot_of(entry)
-    _audit(entry=entry, actor=actor, action=EntryChange.Action.DELETED, before=before)
+    _write_claims(entry, [], by=actor)
+    history_note(entry, by=actor, why="Deleted from the ledger.")
     file_name = entry.certificate.name if entry.certificate else ""
     storage = entry.certificate.storage
     entry.delete()
@@ -841,12 +864,10 @@ def credit_hide(*, entry: CreditEntry, actor, reason: str) -> CreditEntry:
         raise ValidationError({"reason": f"Keep the reason under {HIDE_REASON_MAX} characters."})
     if entry.hidden_at is not None:
         return entry
-    before = snapshot_of(entry)
     entry.hidden_at = timezone.now()
     entry.hidden_reason = reason
+    history_note(entry, by=actor, why=reason)
     entry.save(update_fields=["hidden_at", "hidden_reason", "updated_at"])
-    _audit(entry=entry, actor=actor, action=EntryChange.Action.UPDATED, before=before,
-           after=snapshot_of(entry), reason=reason)  # fmt: skip
     return entry
 
 
@@ -856,12 +877,10 @@ def credit_unhide(*, entry: CreditEntry, actor) -> CreditEntry:
     entry = CreditEntry.objects.select_for_update().get(pk=entry.pk)
     if entry.hidden_at is None:
         return entry
-    before = snapshot_of(entry)
     entry.hidden_at = None
     entry.hidden_reason = ""
+    history_note(entry, by=actor, why="Counted again")
     entry.save(update_fields=["hidden_at", "hidden_reason", "updated_at"])
-    _audit(entry=entry, actor=actor, action=EntryChange.Action.UPDATED, before=before,
-           after=snapshot_of(entry), reason="Counted again")  # fmt: skip
     return entry
 
 
@@ -879,7 +898,10 @@ def credit_withdraw(*, entry: CreditEntry, actor, reason: str) -> None:
             f"This credit belongs to a cycle renewed on {_us(cycle.renewed_on)}; "
             "it is read-only now."
         )
-    before = snapshot_of(entry)
-    _audit(entry=entry, actor=actor, action=EntryChange.Action.DELETED, before=before,
-           reason=reason)  # fmt: skip
+    _write_claims(entry, [], by=actor)
+    history_note(entry, by=actor, why=reason)
+    file_name = entry.certificate.name if entry.certificate else ""
+    storage = entry.certificate.storage
     entry.delete()
+    if file_name:
+        transaction.on_commit(lambda: storage.delete(file_name))

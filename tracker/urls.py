@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import certificate_views, reviewer_views, views
+from . import audit_views, certificate_views, reviewer_views, views
 
 app_name = "tracker"
 
@@ -45,6 +45,10 @@ urlpatterns = [
         certificate_views.certificates_zip,
         name="certificates-zip",
     ),
+    path("cecs/history/", views.history, name="history"),
+    path("cecs/audits/<int:pk>/", audit_views.my_audit, name="my-audit"),
+    path("cecs/audits/proof/<int:pk>/", audit_views.proof_upload, name="audit-proof-upload"),
+    path("cecs/audits/proof/<int:pk>/file/", audit_views.proof_file, name="audit-proof"),
     # Reviewers
     path("review/lapsing/", reviewer_views.lapsing_list, name="lapsing"),
     path("review/lapsing.csv", reviewer_views.lapsing_csv, name="lapsing-csv"),
@@ -53,5 +57,15 @@ urlpatterns = [
         "review/professionals/<int:pk>/",
         reviewer_views.professional_detail,
         name="professional",
+    ),
+    path("review/audits/", audit_views.audit_queue, name="audits"),
+    path("review/audits/sample/", audit_views.audit_sample, name="audit-sample"),
+    path("review/audits/pick/", audit_views.audit_pick, name="audit-pick"),
+    path("review/audits/<int:pk>/", audit_views.audit_review, name="audit-review"),
+    path("review/audits/items/<int:pk>/decide/", audit_views.audit_decide, name="audit-decide"),
+    path(
+        "review/professionals/<int:pk>/history/",
+        reviewer_views.professional_history,
+        name="professional-history",
     ),
 ]

@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from accounts.roles import is_reviewer
+from accounts.roles import VIEW_PROFESSIONALS
 from catalog.services import course_lookup as catalog_lookup
 from cecportal.files import IMAGE_TYPES, private_file_response, stored_content_type
 
-from . import readings, rulebook, rules, selectors, services
+from . import histories, readings, rulebook, rules, selectors, services
 from .certificate_views import reading_of
 from .forms import (
     ACTIVITY_KINDS,
@@ -30,7 +30,7 @@ from .forms import (
     RenewalRecordForm,
     _parse_or_none,
 )
-from .models import CertificateReading, Certification, CreditEntry, Cycle, Kind
+from .models import Audit, CertificateReading, Certification, CreditEntry, Cycle, Kind
 
 FIELD_ALIASES = {"course": "course_number", "program": "program", "cpr_card": "cpr_card"}
 
@@ -481,7 +481,7 @@ def entry_edit(request, pk):
             "form": form,
             "lock": lock,
             "credit_text": selectors.claims_text(entry, certifiers),
-            "changes": entry.changes.select_related("actor")[:20],
+            "changes": histories.entry_lines(entry),
         },
     )
 
@@ -511,7 +511,7 @@ def entry_delete(request, pk):
 def entry_certificate(request, pk):
     """The certificate of completion, to its owner and to reviewers only (404 for others)."""
     entries = CreditEntry.objects.all()
-    if not is_reviewer(request.user):
+    if not request.user.has_perm(VIEW_PROFESSIONALS):
         entries = entries.owned_by(request.user)
     entry = get_object_or_404(entries, pk=pk)
     if not entry.certificate:
@@ -616,7 +616,7 @@ def still_counts(request, pk):
 
 def _cycle_for(request, pk) -> Cycle:
     cycles = Cycle.objects.select_related("certification__user", "certification__program")
-    if not is_reviewer(request.user):
+    if not request.user.has_perm(VIEW_PROFESSIONALS):
         cycles = cycles.filter(certification__user=request.user)
     return get_object_or_404(cycles, pk=pk)
 
@@ -636,6 +636,7 @@ def transcript_context(request, pk) -> dict:
         "not_counted": [(entries[n.entry.id], n) for n in result.not_counted],
         "printed_on": timezone.localdate(),
         "is_owner": owner.pk == request.user.pk,
+        "audit": Audit.objects.filter(cycle=cycle).first(),
     }
 
 
@@ -719,3 +720,14 @@ def export_csv(request):
             ]
         )
     return response
+
+
+@require_safe
+def history(request):
+    """Everything that changed in one's own records, deletions included, newest first."""
+    page_obj, lines = histories.page(request.user, request.GET.get("page"))
+    return render(
+        request,
+        "tracker/history.html",
+        {"person": request.user, "own": True, "page_obj": page_obj, "lines": lines},
+    )

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django_htmx",
     # The project package itself, for its commands (backup, restore).
     "cecportal",
+    "simple_history",
     "accounts",
     "catalog",
     "tracker",
@@ -70,6 +71,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every page is private unless its view says @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # History rows name the signed-in person who made a change (tracker/history.py).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # request.htmx; views whose response differs for htmx say so with Vary: HX-Request.
     "django_htmx.middleware.HtmxMiddleware",
@@ -268,6 +271,7 @@ PERIODIC_JOBS = [
     "catalog.tasks.sweep",
     "tracker.tasks.sweep",
     "notices.reminders.scan",
+    "tracker.audits.mark_overdue",
 ]
 
 # --- Cache and sessions ---------------------------------------------------------------------

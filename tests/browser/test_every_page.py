@@ -68,8 +68,8 @@ def pages_for(world, role) -> list[str]:
     for route in ROUTES:
         if route.method != "get" or route.expect[role] != access.PAGE:
             continue
-        if route.name.startswith("admin:"):
-            continue  # Django's own admin is not ours to restyle
+        if route.name.startswith("admin:") or route.name == "api-v1:openapi-view":
+            continue  # Django's own admin and the API's Swagger UI are not ours to restyle
         kwargs = route.kwargs(world) if route.kwargs else {}
         url = reverse(route.name, kwargs=kwargs) + (f"?{route.query}" if route.query else "")
         if url not in urls:

@@ -14,7 +14,7 @@ from reporting.models import ReportedCompletion, RosterBatch
 from tests.accounts.factories import ProfessionalFactory
 from tests.catalog.factories import CourseFactory
 from tests.reporting.conftest import confirm, row
-from tracker.models import CreditEntry, EntryChange
+from tracker.models import CreditEntry
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -125,10 +125,11 @@ def test_confirm_posts_provider_credit_to_every_certification_with_history_and_e
     assert entry.source == CreditEntry.Source.PROVIDER
     claims = {c.certifier.code: c.credit for c in entry.claims.select_related("certifier")}
     assert (claims["ace"], claims["nasm"]) == (D("0.3"), D("0.3"))
-    change = EntryChange.objects.get(entry=entry)
-    assert change.actor == staff
-    assert provider.name in change.by_label
-    assert staff.email in change.by_label or staff.get_full_name() in change.by_label
+    (change,) = entry.history.all()
+    assert change.history_user == staff and change.history_type == "+"
+    label = change.history_by_label
+    assert provider.name in label
+    assert staff.email in label or staff.get_full_name() in label
     assert [m.to for m in mail.outbox] == [[dual.email]]
     assert provider.name in mail.outbox[0].subject
 
@@ -139,9 +140,9 @@ def test_api_batches_are_recorded_under_the_token_label(provider, course, dual):
         source=RosterBatch.Source.API, label="lms-sync",
     )  # fmt: skip
     confirm(batch)
-    change = EntryChange.objects.get(entry__user=dual)
-    assert change.actor is None
-    assert change.by_label == f"{provider.name} (API token lms-sync)"
+    (change,) = CreditEntry.history.filter(user_id=dual.pk)
+    assert change.history_user is None
+    assert change.history_by_label == f"{provider.name} (API token lms-sync)"
 
 
 def test_the_same_completion_twice_posts_nothing_new(provider, course, dual):

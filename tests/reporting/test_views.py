@@ -17,7 +17,7 @@ from tests.catalog.factories import CourseFactory
 from tests.reporting.conftest import confirm, row
 from tracker import selectors
 from tracker import services as tracker_services
-from tracker.models import CreditEntry, EntryChange
+from tracker.models import CreditEntry
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -196,7 +196,7 @@ def test_my_cecs_marks_it_reported_by_the_provider_and_it_cannot_be_edited(
     with pytest.raises(Exception, match="provider"):
         tracker_services.credit_update(entry=reported, actor=dual, credit=D("2.0"))
     history = client.get(reverse("tracker:entry-edit", args=[reported.pk])).content.decode()
-    assert f"Created by {course.provider.name}" in history
+    assert f"Added by {course.provider.name}" in history
 
 
 def _ace_total(user):
@@ -213,10 +213,13 @@ def test_hiding_takes_it_out_of_the_totals_but_keeps_it_visible(client, reported
     assert _ace_total(dual) == D("0")
     page = client.get(reverse("tracker:dashboard")).content.decode()
     assert "Hidden from totals" in page and "Left early" in page
-    change = EntryChange.objects.filter(entry=reported).first()
-    assert change.reason == "Left early" and change.actor == dual
+    change = reported.history.first()
+    assert change.history_change_reason == "Left early" and change.history_user == dual
     client.post(reverse("reporting:entry-unhide", args=[reported.pk]))
     assert _ace_total(dual) == D("0.3")
+    # The entry's own page says who sent it, who hid it and why.
+    page = client.get(reverse("tracker:entry-edit", args=[reported.pk])).content.decode()
+    assert "(Left early)" in page and "Counted again" in page
 
 
 def test_nobody_else_hides_disputes_or_claims_for_someone(client, reported, course):
@@ -242,8 +245,12 @@ def test_a_dispute_reaches_the_reviewers_who_withdraw_the_credit(client, reporte
     dispute = Dispute.objects.get()
     client.post(reverse("reporting:dispute-withdraw", args=[dispute.pk]), {"note": "No record"})
     assert not CreditEntry.objects.filter(pk=reported.pk).exists()
-    gone = EntryChange.objects.get(entry_pk=reported.pk, action="deleted")
-    assert gone.actor == reviewer and "No record" in gone.reason
+    gone = CreditEntry.history.get(id=reported.pk, history_type="-")
+    assert gone.history_user == reviewer and "No record" in gone.history_change_reason
+    # The owner's history still shows the withdrawn credit, who removed it and why.
+    client.force_login(dual)
+    history = client.get(reverse("tracker:history")).content.decode()
+    assert "No record" in history
     assert Dispute.objects.get().status == "withdrawn"
 
 
@@ -303,3 +310,24 @@ def test_another_providers_course_in_the_form_is_not_offered(staff_client, cours
     theirs = CourseFactory(number="CA11223")
     page = staff_client.get(reverse("reporting:upload")).content.decode()
     assert course.number in page and theirs.number not in page
+
+
+def test_deciding_disputes_is_a_permission_of_its_own(client, reported, dual):
+    """Granted "decide disputes" alone, one person opens the dispute queue and decides; the
+    other review pages stay closed to them, and a professional without it gets 403."""
+    from django.contrib.auth.models import Permission
+
+    dispute = services.dispute_open(entry=reported, user=dual, note="Wrong date")
+    plain = ProfessionalFactory()
+    client.force_login(plain)
+    assert client.get(reverse("reporting:disputes")).status_code == 403
+    granted = ProfessionalFactory()
+    granted.user_permissions.add(
+        Permission.objects.get(content_type__app_label="reporting", codename="resolve_dispute")
+    )
+    client.force_login(granted)
+    assert client.get(reverse("reporting:disputes")).status_code == 200
+    assert client.get(reverse("petitions:queue")).status_code == 403
+    assert client.get(reverse("tracker:professionals")).status_code == 403
+    client.post(reverse("reporting:dispute-uphold", args=[dispute.pk]), {"note": "Sign-in sheet"})
+    assert Dispute.objects.get().status == "upheld"

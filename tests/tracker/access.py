@@ -6,6 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from tests.access import (
+    FORBIDDEN,
+    LOGIN,
     NOT_ALLOWED,
     NOT_FOUND,
     PAGE,
@@ -17,7 +19,7 @@ from tests.access import (
     signed_in,
 )
 from tracker import services, verification
-from tracker.models import CertificateReading, Kind, Program
+from tracker.models import Audit, AuditItem, CertificateReading, Cycle, Kind, Program
 
 
 def _png():
@@ -53,6 +55,28 @@ def build(world):
     )
     world.reading.file.save("reading.png", _png(), save=False)
     world.reading.save()
+    # An audit of an earlier renewal, proof sent for its one credit.
+    today = datetime.date.today()
+    old = Cycle.objects.create(
+        certification=world.certification,
+        starts_on=today - datetime.timedelta(days=1100),
+        ends_on=today - datetime.timedelta(days=400),
+        renewed_on=today - datetime.timedelta(days=400),
+        frozen_result={
+            "total": "0.2",
+            "required": "2.0",
+            "counted": [[world.entry.pk, "0.2", ""]],
+            "not_counted": [],
+            "category_totals": {},
+        },
+    )
+    world.audit = Audit.objects.create(
+        cycle=old, due_on=today + datetime.timedelta(days=30), started_by=world.reviewer
+    )
+    world.audit_item = AuditItem(audit=world.audit, entry=world.entry, credit=Decimal("0.2"))
+    world.audit_item.proof.save("proof.png", _png(), save=False)
+    world.audit_item.proof_type = "image/png"
+    world.audit_item.save()
 
 
 def owner_only():
@@ -63,6 +87,17 @@ def owner_and_reviewers():
     return owner_only() | {"reviewer": PAGE, "admin": PAGE}
 
 
+def auditor_action(get=NOT_ALLOWED):
+    """An auditor-only POST action: others are refused before the method is looked at."""
+    return {
+        "anonymous": LOGIN,
+        "professional": FORBIDDEN,
+        "provider_staff": FORBIDDEN,
+        "reviewer": get,
+        "admin": get,
+    }
+
+
 ROUTES = [
     Route("tracker:dashboard", signed_in()),
     Route("tracker:course-lookup", signed_in(), query="course_number=CA23456"),
@@ -71,6 +106,9 @@ ROUTES = [
     Route("tracker:certification-add", signed_in()),
     Route("tracker:cpr-card-add", signed_in()),
     Route("tracker:export-csv", signed_in()),
+    # Everyone sees their own history only: no one else's is reachable from this page.
+    Route("tracker:history", signed_in()),
+    Route("tracker:history", signed_in(), query="page=zz"),
     Route("tracker:entry-edit", owner_only(), kwargs=lambda w: {"pk": w.entry.pk}),
     Route("tracker:entry-delete", owner_only(), kwargs=lambda w: {"pk": w.entry.pk}),
     Route("tracker:entry-certificate", owner_and_reviewers(), kwargs=lambda w: {"pk": w.entry.pk}),
@@ -118,6 +156,40 @@ ROUTES = [
     ),
     Route("tracker:transcript-pdf", owner_and_reviewers(), kwargs=lambda w: {"pk": w.cycle.pk}),
     Route("tracker:certificates-zip", owner_only(), kwargs=lambda w: {"pk": w.cycle.pk}),
+    # Audits: the auditors' queue and decisions; the professional's own audit and proof.
+    Route("tracker:audits", reviewers_only()),
+    Route("tracker:audit-sample", auditor_action()),
+    Route(
+        "tracker:audit-sample",
+        auditor_action(400),
+        method="post",
+        data={"renewed_from": "13/45/2020", "percent": "-1"},
+    ),
+    Route("tracker:audit-pick", auditor_action()),
+    Route("tracker:audit-pick", auditor_action(400), method="post", data={"cycle": "x"}),
+    Route("tracker:audit-review", reviewers_only(), kwargs=lambda w: {"pk": w.audit.pk}),
+    Route("tracker:audit-decide", auditor_action(), kwargs=lambda w: {"pk": w.audit_item.pk}),
+    # No decision chosen: told so on the audit's page, nothing decided.
+    Route(
+        "tracker:audit-decide",
+        auditor_action(REDIRECT),
+        kwargs=lambda w: {"pk": w.audit_item.pk},
+        method="post",
+    ),
+    Route("tracker:my-audit", owner_only(), kwargs=lambda w: {"pk": w.audit.pk}),
+    Route(
+        "tracker:audit-proof-upload",
+        signed_in(NOT_ALLOWED),
+        kwargs=lambda w: {"pk": w.audit_item.pk},
+    ),
+    # No file: told so on the audit's page; another person's proof does not exist for them.
+    Route(
+        "tracker:audit-proof-upload",
+        signed_in(NOT_FOUND) | {"professional": REDIRECT},
+        kwargs=lambda w: {"pk": w.audit_item.pk},
+        method="post",
+    ),
+    Route("tracker:audit-proof", owner_and_reviewers(), kwargs=lambda w: {"pk": w.audit_item.pk}),
     Route("tracker:lapsing", reviewers_only()),
     # Bad filters are reported on the page, never an error page.
     Route(
@@ -139,6 +211,16 @@ ROUTES = [
     Route("tracker:professionals", reviewers_only()),
     Route("tracker:professionals", reviewers_only(), query="q=pro"),
     Route("tracker:professional", reviewers_only(), kwargs=lambda w: {"pk": w.professional.pk}),
+    Route(
+        "tracker:professional-history",
+        reviewers_only(),
+        kwargs=lambda w: {"pk": w.professional.pk},
+    ),
+    Route(
+        "tracker:professional-history",
+        reviewers_only() | {"reviewer": NOT_FOUND, "admin": NOT_FOUND},
+        kwargs=lambda w: {"pk": w.reviewer.pk},
+    ),
     # A staff member is not a professional: no page, no entry on their behalf.
     Route(
         "tracker:professional",

@@ -108,6 +108,7 @@ CERTIFIER = {
     "course_number_pattern": r"PB\d{4}",
     "course_number_example": "PB1234",
     "at_risk_days": "90",
+    "audit_proof_days": "30",
 }
 
 CATEGORIES = [

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from accounts.demo import demo_user
 from tracker import selectors
-from tracker.models import Certification, CprCard, CreditEntry, EntryChange
+from tracker.models import Certification, CprCard, CreditEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +16,7 @@ def counts():
         Certification.objects.count(),
         CprCard.objects.count(),
         CreditEntry.objects.count(),
-        EntryChange.objects.count(),
+        CreditEntry.history.count(),
     )
 
 

@@ -295,10 +295,10 @@ class TestQueries:
             credit(cycle, "0.3", kind=Kind.PUBLISHING)
             if i % 3 == 0:
                 holding(nasm_cpt, today, due_in=20, user=cycle.certification.user)
-        # Session, user and role; the certifiers' rules (5); candidates, their entries and
-        # claims, and their cards (4).
-        with django_assert_num_queries(12):
+        # Session, user and permissions (their own and their groups'); the certifiers' rules
+        # (5); candidates, their entries and claims, and their cards (4).
+        with django_assert_num_queries(13):
             response = reviewer_client.get(URL)
         assert response.context["total"] >= professionals
-        with django_assert_num_queries(12):
+        with django_assert_num_queries(13):
             reviewer_client.get(CSV_URL)

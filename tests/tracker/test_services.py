@@ -21,7 +21,6 @@ from tracker.models import (
     Certifier,
     CreditEntry,
     Cycle,
-    EntryChange,
     Kind,
     Program,
 )
@@ -214,9 +213,9 @@ def test_credit_add_course_takes_the_course_value_and_is_audited(cpt_holder):
     )
     assert entry.credit == D("0.3")
     assert [(c.certifier.code, c.credit) for c in entry.claims.all()] == [("ace", D("0.3"))]
-    change = EntryChange.objects.get(entry=entry)
-    assert change.action == "created" and change.after["credit"] == "0.3"
-    assert change.after["course"] == "CA23456" and change.actor == cpt_holder
+    change = entry.history.get()
+    assert change.history_type == "+" and change.credit == D("0.3")
+    assert change.course == course and change.history_user == cpt_holder
 
 
 @pytest.mark.parametrize(
@@ -448,8 +447,9 @@ def test_update_and_delete_are_audited_and_refused_in_a_renewed_cycle(cpt_holder
     services.credit_update(
         entry=talk, actor=cpt_holder, credit=D("0.4"), title="Keynote", today=TODAY
     )
-    change = EntryChange.objects.get(entry=talk, action="updated")
-    assert (change.before["credit"], change.after["credit"]) == ("0.2", "0.4")
+    change = talk.history.get(history_type="~")
+    assert (change.prev_record.credit, change.credit) == (D("0.2"), D("0.4"))
+    assert change.title == "Keynote" and change.history_user == cpt_holder
     with pytest.raises(ValidationError, match="at most 0.5"):
         services.credit_update(entry=talk, actor=cpt_holder, credit=D("0.6"), today=TODAY)
     add(
@@ -494,8 +494,8 @@ def test_an_entry_added_after_renewal_into_the_old_window_is_editable_but_does_n
     assert [n.entry.id for n in past.not_counted] == [late.pk]
     assert selectors.entry_lock(late) is None
     services.credit_delete(entry=late, actor=cpt_holder)
-    deleted = EntryChange.objects.get(entry_pk=late.pk, action="deleted")
-    assert deleted.entry is None and deleted.before["title"] == "Late"
+    deleted = CreditEntry.history.get(id=late.pk, history_type="-")
+    assert deleted.title == "Late" and deleted.history_user == cpt_holder
 
 
 def test_moving_an_entry_into_a_renewed_cycle_is_refused(cpt_holder, gfi):

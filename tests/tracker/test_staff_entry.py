@@ -18,7 +18,7 @@ from notices.models import Email
 from tests.catalog.factories import CourseFactory
 from tests.tracker.conftest import us
 from tracker import services
-from tracker.models import CreditEntry, EntryChange, Program
+from tracker.models import CreditEntry, Program
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -84,8 +84,9 @@ def test_staff_entry_posts_to_every_certification_and_names_the_reviewer(
     assert entry.certificate and entry.note == "Emailed to support"
     claims = {c.certifier.code: c.credit for c in entry.claims.select_related("certifier")}
     assert claims["ace"] == D("0.3") and claims["nasm"] == D("0.3")
-    change = EntryChange.objects.get(entry=entry)
-    assert change.actor == reviewer and change.owner == dual
+    change = entry.history.get()
+    assert change.history_user == reviewer and change.user == dual
+    assert "Entered by staff" in change.history_change_reason
     # The professional is told.
     email = Email.objects.get(kind="credit_entered_by_staff")
     assert "CA23456" in email.subject

@@ -15,7 +15,7 @@ from tests.accounts.factories import ProfessionalFactory, ReviewerFactory
 from tests.catalog.factories import ConferenceFactory, CourseFactory, SessionFactory
 from tests.tracker.conftest import us
 from tracker import selectors, services
-from tracker.models import CreditEntry, Cycle, EntryChange, Kind
+from tracker.models import CreditEntry, Cycle, Kind
 
 pytestmark = pytest.mark.django_db
 
@@ -363,13 +363,13 @@ def test_edit_and_delete_are_audited(holder_client, holder, today):
     assert response.status_code == 302
     entry.refresh_from_db()
     assert entry.credit == Decimal("0.3") and entry.title == "Keynote"
-    change = EntryChange.objects.get(entry_pk=entry.pk, action="updated")
-    assert change.before["credit"] == "0.2" and change.after["credit"] == "0.3"
-    assert change.actor == holder
+    change = entry.history.get(history_type="~")
+    assert change.prev_record.credit == Decimal("0.2") and change.credit == Decimal("0.3")
+    assert change.history_user == holder
     holder_client.post(reverse("tracker:entry-delete", args=[entry.pk]))
     assert not CreditEntry.objects.filter(pk=entry.pk).exists()
-    deleted = EntryChange.objects.get(entry_pk=entry.pk, action="deleted")
-    assert deleted.before["title"] == "Keynote" and deleted.after is None
+    deleted = CreditEntry.history.get(id=entry.pk, history_type="-")
+    assert deleted.title == "Keynote" and deleted.history_user == holder
 
 
 def test_the_edit_page_shows_what_each_change_changed(holder_client, holder, today):

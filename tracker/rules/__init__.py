@@ -90,6 +90,7 @@ from .describe import (
     rule_set_lines,
 )
 from .evaluate import (
+    after_audit,
     counts_nowhere,
     cpr_ok,
     evaluate,
@@ -177,6 +178,7 @@ __all__ = [
     "evaluate",
     "evaluate_cycle",
     "first_cycle",
+    "after_audit",
     "freeze",
     "glance",
     "grace_end",

@@ -9,6 +9,7 @@ within each category's caps per cycle and per calendar year.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime
 import operator
 from collections.abc import Iterable, Mapping, Sequence
@@ -583,6 +584,37 @@ def freeze(result: CycleResult) -> FrozenResult:
         cpr_required=result.cpr_required,
         cpr_ok=result.cpr_ok,
         grace_ends_on=result.grace_ends_on,
+    )
+
+
+def after_audit(frozen: FrozenResult, rejected: Mapping[int, tuple[str, str]]) -> FrozenResult:
+    """A renewal's kept result once an audit rejected some of its credits (entry id →
+    (its category, the auditor's reason)): they stop counting, with the reason; the total and
+    the category totals drop by what they gave; the requirement is met only if what is left
+    still meets it, and a shortfall says what the audit took away."""
+    counted, dropped = [], []
+    totals = dict(frozen.category_totals)
+    for entry_id, credit, note in frozen.counted:
+        if entry_id not in rejected:
+            counted.append((entry_id, credit, note))
+            continue
+        category, reason = rejected[entry_id]
+        dropped.append((entry_id, f"Rejected in an audit: {reason}"))
+        if category in totals:
+            totals[category] = max(totals[category] - credit, ZERO)
+    total = sum((credit for _id, credit, _note in counted), ZERO)
+    lost = frozen.total - total
+    shortfalls = tuple(frozen.shortfalls)
+    if lost > 0:
+        shortfalls += (f"An audit rejected {lost} of the credit counted at renewal.",)
+    return dataclasses.replace(
+        frozen,
+        total=total,
+        counted=tuple(counted),
+        not_counted=(*frozen.not_counted, *dropped),
+        category_totals=totals,
+        met=frozen.met is not False and total >= frozen.required,
+        shortfalls=shortfalls,
     )
 
 
