@@ -1,3 +1,5 @@
+import secrets
+
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
@@ -37,6 +39,10 @@ class UserManager(DjangoUserManager):
         return self.get(email__iexact=username)
 
 
+def new_records_stamp() -> str:
+    return secrets.token_hex(8)
+
+
 class User(AbstractUser):
     username = None
     email = models.EmailField("email address", unique=True)
@@ -48,6 +54,10 @@ class User(AbstractUser):
         related_name="staff",
         help_text="The provider organisation this person works for (provider staff only).",
     )
+    # Changed by every write to the person's ledger, certifications, cycles or CPR/AED cards
+    # (tracker.freshness): the key of their cached evaluation. Random, so that a value from a
+    # rolled-back transaction never comes back.
+    records_stamp = models.CharField(max_length=16, default=new_records_stamp, editable=False)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -57,8 +67,8 @@ class User(AbstractUser):
     # Who joined or left a provider's staff, and roles given: the password and the login
     # time stay out of it.
     history = History(
-        excluded_fields=["password", "last_login"],
-        ignore_updates_of=["password", "last_login"],
+        excluded_fields=["password", "last_login", "records_stamp"],
+        ignore_updates_of=["password", "last_login", "records_stamp"],
     )
 
     class Meta:

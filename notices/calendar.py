@@ -146,7 +146,7 @@ def feed(user, *, today: datetime.date, now: datetime.datetime) -> bytes:
     calendar.add("x-wr-calname", f"{settings.SITE_NAME}: renewals")
     domain = _uid_domain()
     stamp = now.astimezone(datetime.UTC)
-    for item in items(selectors.snapshot(user, today=today)):
+    for item in items(selectors.snapshot(user, today=today, window=0)):
         event = Event()
         event.add("uid", f"{item.key}@{domain}")
         event.add("dtstamp", stamp)

@@ -11,7 +11,7 @@ from accounts.roles import REVIEW_PETITIONS
 from catalog.paging import queue_page
 from cecportal.files import private_file_response
 from notices.services import delivery_word
-from tracker.selectors import current_cycles_on, snapshot
+from tracker.selectors import current_cycles_on, evaluation
 
 from . import services
 from .assessment import counts_toward, describe_cycle
@@ -246,7 +246,7 @@ def queue(request):
 
 
 def _review_context(request, petition, **forms):
-    current = [r for r in snapshot(petition.user).results if r.is_current]
+    current = [r for r in evaluation(petition.user_id).results if r.is_current]
     return {
         "petition": petition,
         "email_word": _email_word(petition),

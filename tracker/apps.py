@@ -29,3 +29,6 @@ class TrackerConfig(AppConfig):
         # The data migrations seed every certifier once; this puts them back after a database
         # is emptied (manage.py flush, transactional tests) and never overwrites an admin's edits.
         post_migrate.connect(_seed_rules, sender=self, dispatch_uid="tracker.seed_rules")
+        from . import freshness
+
+        freshness.connect()

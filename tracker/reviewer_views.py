@@ -230,7 +230,7 @@ def professional_detail(request, pk):
     """One professional's standing and ledger, and the form to enter credit from the
     certificate they sent in: posted as "Entered by staff", the reviewer in its history."""
     person = _professional(pk)
-    view = selectors.snapshot(person)
+    view = selectors.snapshot(person, window=50)
     form = StaffEntryForm(request.POST or None, request.FILES or None, user=person, view=view)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -267,7 +267,7 @@ def professional_detail(request, pk):
             "view": view,
             "cards": view.cards_by_certification(),
             "rows": selectors.ledger_rows(view)[:50],
-            "entries_total": len(view.entries),
+            "entries_total": view.entries_total,
             "form": form,
             "staff_source": CreditEntry.Source.STAFF,
         },

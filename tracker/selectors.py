@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -14,7 +15,21 @@ from catalog import selectors as catalog_selectors
 from catalog.models import Course
 
 from . import rulebook, rules
-from .models import Certification, CprCard, CreditEntry, Cycle, EntryCredit
+from .models import Certification, CprCard, CreditEntry, Cycle, EntryCredit, Kind
+
+# An entry's facts for the rules, as database columns (`entry_data` from plain values).
+ENTRY_FIELDS_ONE = (
+    "id",
+    "kind",
+    "completion_date",
+    "course_id",
+    "program_id",
+    "cpr_card_id",
+    "petition_id",
+    "grade",
+    "is_prep_course",
+    "created_at",
+)
 
 
 def frozen_to_json(frozen: rules.FrozenResult) -> dict:
@@ -124,19 +139,48 @@ def certifications_of(user):
     )
 
 
-def ledger_of(user) -> list[CreditEntry]:
-    """A user's ledger, newest first, with what each row names: 2 queries.
+LEDGER_WINDOW = 30  # My CECs shows the latest entries; "Show all" opens the rest.
+
+
+RECENTLY_ADDED = 5  # the window also holds the entries added last, whatever their date
+
+
+def _with_rows(found) -> list[CreditEntry]:
+    return list(
+        found.select_related("course__provider", "program__certifier", "cpr_card", "certifier")
+        .select_related("petition")
+        .prefetch_related(Prefetch("claims", queryset=EntryCredit.objects.order_by("certifier_id")))
+        .order_by("-completion_date", "-pk")
+    )
+
+
+def ledger_of(user, *, window: int | None = None, ids=None) -> list[CreditEntry]:
+    """A user's ledger, newest first, with what each row names. All of it (3 queries); only
+    those `ids`; or a window: the latest `window` entries by date and the ones added last
+    (4 or 5 queries).
 
     Each entry's conference sessions come as `entry.session_list`, read through the link
     table in one query: a prefetch would build a related manager for every entry.
     """
-    entries = list(
-        CreditEntry.objects.owned_by(user)
-        .select_related("course__provider", "program", "cpr_card", "certifier", "petition")
-        .prefetch_related(Prefetch("claims", queryset=EntryCredit.objects.order_by("certifier_id")))
-        .order_by("-completion_date", "-pk")
-    )
-    links = CreditEntry.sessions.through.objects.filter(creditentry__user=user).select_related(
+    if window == 0 and ids is None:
+        return []
+    owned = CreditEntry.objects.owned_by(user)
+    if ids is not None:
+        entries = _with_rows(owned.filter(pk__in=list(ids)))
+        chosen = [e.pk for e in entries]
+    elif window is None:
+        entries = _with_rows(owned)
+        chosen = owned.values("pk")  # a subquery: no list of ids that grows with the ledger
+    else:
+        entries = _windowed(owned, window)
+        chosen = [e.pk for e in entries]
+    return _with_sessions(entries, chosen)
+
+
+def _with_sessions(entries: list[CreditEntry], chosen) -> list[CreditEntry]:
+    """Each entry's conference sessions as `entry.session_list`: 1 query through the link
+    table for the `chosen` entry ids (a list or a subquery)."""
+    links = CreditEntry.sessions.through.objects.filter(creditentry__in=chosen).select_related(
         "session"
     )
     by_entry: dict[int, list] = {}
@@ -147,46 +191,276 @@ def ledger_of(user) -> list[CreditEntry]:
     return entries
 
 
-@dataclass
-class Snapshot:
-    """Everything the dashboard needs about one user, evaluated on one day."""
+def ledger_between(user, entries: list[rules.EntryData]) -> dict[int, CreditEntry]:
+    """These entries (from an evaluation) as rows, by id: read by their dates' range, so that
+    the query does not grow with their number (a cycle's transcript)."""
+    wanted = {e.id for e in entries}
+    found = CreditEntry.objects.owned_by(user)
+    if entries:
+        found = found.filter(
+            completion_date__gte=min(e.completion_date for e in entries),
+            completion_date__lte=max(e.completion_date for e in entries),
+        )
+    else:  # the same queries, finding nothing: a page's queries do not depend on its data
+        found = found.filter(completion_date__isnull=True)
+    rows = _with_sessions(_with_rows(found), found.values("pk"))
+    return {e.pk: e for e in rows if e.pk in wanted}
 
+
+def _windowed(owned, window: int) -> list[CreditEntry]:
+    latest = list(owned.order_by("-completion_date", "-pk").values_list("pk", flat=True)[:window])
+    added = owned.order_by("-pk").values_list("pk", flat=True)[:RECENTLY_ADDED]
+    return _with_rows(owned.filter(pk__in={*latest, *added}))
+
+
+LEDGER_VALUES = (
+    *ENTRY_FIELDS_ONE,
+    "hidden_at",
+    "title",
+    "course__number",
+    "course__title",
+    "program__name",
+    "program__certifier__code",
+    "program__certifier__name",
+    "cpr_card__issued_on",
+    "cpr_card__expires_on",
+)
+
+
+def _label(values: dict) -> str:
+    """`entry_label` from plain values."""
+    if values["course_id"]:
+        return f"{values['course__number']} {values['course__title']}"
+    if values["program_id"]:
+        certifier = (values["program__certifier__code"] or "").upper()
+        return f"{certifier or values['program__certifier__name']} {values['program__name']}"
+    if values["cpr_card_id"]:
+        issued, expires = values["cpr_card__issued_on"], values["cpr_card__expires_on"]
+        return f"CPR/AED card {issued:%m/%d/%Y} – {expires:%m/%d/%Y}"
+    return values["title"] or str(Kind(values["kind"]).label)
+
+
+def ledger_data(user_id: int) -> tuple[list[rules.EntryData], frozenset[int]]:
+    """A person's whole ledger as the rules' entries (labelled), and the ids hidden from the
+    totals: 2 queries of plain values, no model instances."""
+    claims: dict[int, list[rules.Claim]] = {}
+    for entry_id, certifier_id, credit, category in (
+        EntryCredit.objects.filter(entry__user_id=user_id)
+        .order_by("entry_id", "certifier_id")
+        .values_list("entry_id", "certifier_id", "credit", "category")
+    ):
+        claims.setdefault(entry_id, []).append(rules.Claim(certifier_id, credit, category))
+    data, hidden = [], set()
+    for values in CreditEntry.objects.filter(user_id=user_id).order_by().values(*LEDGER_VALUES):
+        if values["hidden_at"] is not None:
+            hidden.add(values["id"])
+        data.append(
+            rules.EntryData(
+                id=values["id"],
+                kind=values["kind"],
+                completion_date=values["completion_date"],
+                claims=tuple(claims.get(values["id"], ())),
+                course_id=values["course_id"],
+                program_id=values["program_id"],
+                cpr_card_id=values["cpr_card_id"],
+                petition_id=values["petition_id"],
+                grade=(values["grade"] or "").strip().upper(),
+                is_prep_course=values["is_prep_course"],
+                created_at=values["created_at"],
+                label=_label(values),
+            )
+        )
+    return data, frozenset(hidden)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """What the rules say of one person's record on one day: plain values, cached per person
+    (see `tracker.freshness`) until their records or the rules change."""
+
+    user_id: int
     today: datetime.date
-    certifications: list[Certification]
-    entries: list[CreditEntry]
-    cards: list[CprCard]
+    cert_data: tuple[rules.CertificationData, ...]
     certifiers: dict[int, rules.Certifier]
-    results: list[rules.CycleResult]
-    nowhere: list[rules.NotCounted]
-    cert_data: list[rules.CertificationData]
+    cards: tuple[rules.CprCardData, ...]
+    results: tuple[rules.CycleResult, ...]
+    nowhere: tuple[rules.NotCounted, ...]
+    ledger: tuple[rules.EntryData, ...]  # every entry, hidden ones too
+    hidden: frozenset[int]
+    locked: frozenset[int]
+
+    @property
+    def entry_count(self) -> int:
+        return len(self.ledger)
+
+
+EVALUATION_SHAPE = 1  # part of the cache key: a change to `Evaluation` leaves old values unread
+EVALUATION_SECONDS = 24 * 60 * 60
+
+
+def _cards_of(user):
+    return CprCard.objects.filter(user=user).order_by("-expires_on", "-pk")
+
+
+def _evaluate(user_id: int, today: datetime.date, certifications, cards) -> Evaluation:
+    if certifications is None:
+        certifications = list(certifications_of(user_id))
+    cert_data = tuple(certification_data(c) for c in certifications)
+    certifiers = rulebook.certifiers_data({c.program.certifier_id for c in certifications})
+    cards = tuple(card_data(c) for c in (_cards_of(user_id) if cards is None else cards))
+    ledger, hidden = ledger_data(user_id)
+    # Hidden entries stay on the page but are no input to the rules.
+    counted = [e for e in ledger if e.id not in hidden]
+    results = rules.evaluate(
+        certifications=cert_data,
+        entries=counted,
+        cpr_cards=cards,
+        certifiers=certifiers,
+        today=today,
+    )
+    locked = frozenset(e.id for e in ledger if rules.locking_cycle(e, cert_data) is not None)
+    return Evaluation(
+        user_id=user_id,
+        today=today,
+        cert_data=cert_data,
+        certifiers=certifiers,
+        cards=cards,
+        results=tuple(results),
+        nowhere=tuple(rules.counts_nowhere(counted, cert_data)),
+        ledger=tuple(sorted(ledger, key=lambda e: (e.completion_date, e.id), reverse=True)),
+        hidden=hidden,
+        locked=locked,
+    )
+
+
+def records_stamp(user_id: int) -> str | None:
+    """The stamp of a person's records (see `tracker.freshness`): 1 query."""
+    from django.contrib.auth import get_user_model
+
+    found = get_user_model().objects.filter(pk=user_id).order_by()
+    return found.values_list("records_stamp", flat=True).first()
+
+
+def evaluation(
+    user,
+    *,
+    today: datetime.date | None = None,
+    stamp: str | None = None,
+    certifications=None,
+    cards=None,
+) -> Evaluation:
+    """A person's evaluation, from the cache when their records have not changed since (1
+    query); otherwise evaluated (10 queries, less the `certifications_of` and card rows the
+    caller already read and passes in).
+
+    The stamp is read first (a caller that passes in rows passes the stamp it read before
+    them): a write committed while this evaluates leaves a value under a stamp nobody will ask
+    for again, never a stale value under the new one."""
+    from django.core.cache import cache
+
+    today = today or timezone.localdate()
+    user_id = user if isinstance(user, int) else user.pk
+    if stamp is None:
+        stamp = records_stamp(user_id)
+    key = f"evaluation:{EVALUATION_SHAPE}:{user_id}:{stamp}:{today.isoformat()}"
+    found = cache.get(key)
+    if found is None:
+        found = _evaluate(user_id, today, certifications, cards)
+        cache.set(key, found, EVALUATION_SECONDS)
+    return found
+
+
+class Snapshot:
+    """Everything a page needs about one user on one day, each part read when first used:
+    the certifications (read at once), the (cached) evaluation, the CPR/AED cards and a window
+    on the ledger as rows. A page whose parts come from the fragment cache reads only the
+    stamp, the certifications and the certifiers."""
+
+    def __init__(self, user, *, today, stamp, certifications, window, ids):
+        self.user_id = user if isinstance(user, int) else user.pk
+        self.today = today
+        self.stamp = stamp
+        self.certifications = certifications
+        self._window, self._ids = window, ids
+        self._certs_by_id = {c.pk: c for c in certifications}
+
+    @cached_property
+    def evaluation(self) -> Evaluation:
+        return evaluation(
+            self.user_id, today=self.today, stamp=self.stamp, certifications=self.certifications
+        )
+
+    @cached_property
+    def certifiers(self) -> dict[int, rules.Certifier]:
+        """The rules of the person's certifiers (what the add form needs), cached on their own
+        so that a page served from fragments does not read the whole evaluation."""
+        from django.core.cache import cache
+
+        key = f"certifiers:{EVALUATION_SHAPE}:{self.user_id}:{self.stamp}"
+        found = cache.get(key)
+        if found is None:
+            found = self.evaluation.certifiers
+            cache.set(key, found, EVALUATION_SECONDS)
+        return found
+
+    @cached_property
+    def cert_data(self) -> tuple[rules.CertificationData, ...]:
+        return tuple(certification_data(c) for c in self.certifications)
+
+    @cached_property
+    def cards(self) -> list[CprCard]:
+        return list(_cards_of(self.user_id))
+
+    @cached_property
+    def entries(self) -> list[CreditEntry]:
+        """The window: the latest entries, all of them, or those asked for."""
+        window = None if self._ids is not None else self._window
+        return ledger_of(self.user_id, window=window, ids=self._ids)
+
+    @property
+    def results(self) -> tuple[rules.CycleResult, ...]:
+        return self.evaluation.results
+
+    @property
+    def nowhere(self) -> tuple[rules.NotCounted, ...]:
+        return self.evaluation.nowhere
 
     @property
     def rules_by_certifier(self) -> dict[int, rules.Certifier]:
         return self.certifiers
 
-    def entry(self, entry_id: int) -> CreditEntry:
-        return self._entries_by_id[entry_id]
+    @property
+    def entries_total(self) -> int:
+        return self.evaluation.entry_count
 
-    def __post_init__(self):
-        self._entries_by_id = {e.pk: e for e in self.entries}
-        self._certs_by_id = {c.pk: c for c in self.certifications}
-        self._locked = {}
-        for entry in self.entries:
-            cycle = rules.locking_cycle(entry_data(entry), self.cert_data)
-            if cycle is not None:
-                self._locked[entry.pk] = cycle
+    @property
+    def windowed(self) -> bool:
+        """True when the page shows only part of the ledger."""
+        return len(self.entries) < self.entries_total
+
+    @property
+    def fragment_key(self) -> str:
+        """What the cached parts of a page about this person vary on (with the page's own
+        variations): their records and the day."""
+        mode = "all" if self._window is None and self._ids is None else self._window
+        return f"{EVALUATION_SHAPE}:{self.user_id}:{self.stamp}:{self.today.isoformat()}:{mode}"
+
+    def entry(self, entry_id: int) -> CreditEntry:
+        return next(e for e in self.entries if e.pk == entry_id)
 
     def certification(self, certification_id: int) -> Certification:
         return self._certs_by_id[certification_id]
 
     def is_locked(self, entry: CreditEntry) -> bool:
-        return entry.pk in self._locked
+        return entry.pk in self.evaluation.locked
 
     def cards_by_certification(self):
         """Each certification with its current result and its past (read-only) cycles."""
         groups: dict[int, dict] = {}
         for result in self.results:
-            cert = self._certs_by_id[result.certification.id]
+            cert = self._certs_by_id.get(result.certification.id)
+            if cert is None:
+                continue
             group = groups.setdefault(cert.pk, {"certification": cert, "current": None, "past": []})
             if result.is_current:
                 group["current"] = result
@@ -201,32 +475,22 @@ class Snapshot:
         return [groups[c.pk] for c in self.certifications if c.pk in groups]
 
 
-def snapshot(user, *, today: datetime.date | None = None) -> Snapshot:
-    """Evaluate a user's whole record: a fixed number of queries whatever its size."""
-    today = today or timezone.localdate()
-    certifications = list(certifications_of(user))
-    entries = ledger_of(user)
-    cards = list(CprCard.objects.filter(user=user).order_by("-expires_on", "-pk"))
-    certifiers = rulebook.certifiers_data({c.program.certifier_id for c in certifications})
-    cert_data = [certification_data(c) for c in certifications]
-    # Hidden entries stay on the page but are no input to the rules.
-    data = [entry_data(e, with_label=True) for e in entries if e.hidden_at is None]
-    results = rules.evaluate(
-        certifications=cert_data,
-        entries=data,
-        cpr_cards=[card_data(c) for c in cards],
-        certifiers=certifiers,
-        today=today,
-    )
+def snapshot(
+    user, *, today: datetime.date | None = None, window: int | None = LEDGER_WINDOW, ids=None
+) -> Snapshot:
+    """A user's record for a page: the stamp and certifications (3 queries); the rest as the
+    page reads it (see `Snapshot`): the evaluation (none more when cached, 8 when not), the
+    cards (1) and a window on the ledger (`ledger_of`: the latest `window` rows,
+    `window=None` for all of them, `ids` for only those)."""
+    user_id = user if isinstance(user, int) else user.pk
+    stamp = records_stamp(user_id)
     return Snapshot(
-        today=today,
-        certifications=certifications,
-        entries=entries,
-        cards=cards,
-        certifiers=certifiers,
-        results=results,
-        nowhere=rules.counts_nowhere(data, cert_data),
-        cert_data=cert_data,
+        user_id,
+        today=today or timezone.localdate(),
+        stamp=stamp,
+        certifications=list(certifications_of(user_id)),
+        window=window,
+        ids=ids,
     )
 
 
@@ -416,10 +680,10 @@ def still_counting(view: Snapshot, result: rules.CycleResult, *, limit: int = 50
     today = view.today
     logged = {
         e.course_id
-        for e in view.entries
+        for e in view.evaluation.ledger
         if e.course_id
         and result.cycle.holds(e.completion_date)
-        and any(c.certifier_id == certifier.id for c in e.claims.all())
+        and e.claim_for(certifier.id) is not None
     }
     courses = Course.objects.with_approvals().exclude(pk__in=logged)
     if all(r.needs_approval for r in course_rules):
@@ -457,17 +721,8 @@ def adds_line(entry: CreditEntry) -> str:
 
 
 ENTRY_FIELDS = (
-    "id",
     "user_id",
-    "kind",
-    "completion_date",
-    "course_id",
-    "program_id",
-    "cpr_card_id",
-    "petition_id",
-    "grade",
-    "is_prep_course",
-    "created_at",
+    *ENTRY_FIELDS_ONE,
 )
 
 

@@ -68,8 +68,8 @@ def _freeze(cycle: Cycle, result: rules.CycleResult) -> None:
 
 
 def _result_of(user, cycle: Cycle, *, today: datetime.date) -> rules.CycleResult | None:
-    view = selectors.snapshot(user, today=today)
-    return next((r for r in view.results if r.cycle.id == cycle.pk), None)
+    found = selectors.evaluation(user, today=today)
+    return next((r for r in found.results if r.cycle.id == cycle.pk), None)
 
 
 @transaction.atomic

@@ -6,10 +6,11 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
@@ -75,9 +76,10 @@ def _page_context(
         "read_form": ReadCertificateForm(),
         "reading": getattr(form, "reading", None),
         "view": view,
-        "cards": view.cards_by_certification(),
-        "rows": selectors.ledger_rows(view),
-        "nowhere": view.nowhere,
+        # Read only where the page's cached parts are not in the cache.
+        "cards": SimpleLazyObject(view.cards_by_certification),
+        "rows": SimpleLazyObject(lambda: selectors.ledger_rows(view)),
+        "nowhere": SimpleLazyObject(lambda: view.nowhere),
         "form": form,
         "lookup": getattr(form, "lookup", None),
         "checked_sessions": _checked_sessions(form),
@@ -138,7 +140,8 @@ def _read_form(request, view, item) -> CourseCreditForm:
 
 @require_safe
 def dashboard(request):
-    view = selectors.snapshot(request.user)
+    whole = request.GET.get("ledger") == "all"
+    view = selectors.snapshot(request.user, window=None if whole else selectors.LEDGER_WINDOW)
     item = reading_of(request, request.GET.get("reading"), CertificateReading.Purpose.COURSE)
     form = _read_form(request, view, item) if item is not None else None
     return render(request, "tracker/dashboard.html", _page_context(request, view, form))
@@ -498,7 +501,7 @@ def entry_delete(request, pk):
         else:
             messages.success(request, "The entry is deleted.")
             return redirect("tracker:dashboard")
-    view = selectors.snapshot(request.user)
+    view = selectors.snapshot(request.user, ids=[entry.pk])
     row = next((r for r in selectors.ledger_rows(view) if r["entry"].pk == entry.pk), None)
     return render(
         request,
@@ -542,7 +545,7 @@ def cycle_renew(request, pk):
                 f"{cycle.starts_on:%m/%d/%Y} – {cycle.ends_on:%m/%d/%Y}.",
             )
         return redirect("tracker:dashboard")
-    view = selectors.snapshot(request.user)
+    view = selectors.snapshot(request.user, window=0)
     group = next(
         (g for g in view.cards_by_certification() if g["certification"].pk == certification.pk),
         None,
@@ -601,7 +604,7 @@ def still_counts(request, pk):
         Certification.objects.filter(user=request.user).select_related("program__certifier"),
         pk=pk,
     )
-    view = selectors.snapshot(request.user)
+    view = selectors.snapshot(request.user, window=0)
     result = next(
         (r for r in view.results if r.certification.id == certification.pk and r.is_current),
         None,
@@ -615,7 +618,9 @@ def still_counts(request, pk):
 
 
 def _cycle_for(request, pk) -> Cycle:
-    cycles = Cycle.objects.select_related("certification__user", "certification__program")
+    cycles = Cycle.objects.select_related(
+        "certification__user", "certification__program__certifier"
+    )
     if not request.user.has_perm(VIEW_PROFESSIONALS):
         cycles = cycles.filter(certification__user=request.user)
     return get_object_or_404(cycles, pk=pk)
@@ -625,12 +630,14 @@ def transcript_context(request, pk) -> dict:
     """One certification's one cycle, for the page, the PDF and the ZIP alike."""
     cycle = _cycle_for(request, pk)
     owner = cycle.certification.user
-    view = selectors.snapshot(owner)
-    result = next(r for r in view.results if r.cycle.id == cycle.pk)
-    entries = {e.pk: e for e in view.entries}
+    found = selectors.evaluation(owner)
+    result = next(r for r in found.results if r.cycle.id == cycle.pk)
+    entries = selectors.ledger_between(
+        owner, [c.entry for c in result.counted] + [n.entry for n in result.not_counted]
+    )
     return {
         "owner": owner,
-        "certification": view.certification(result.certification.id),
+        "certification": cycle.certification,
         "result": result,
         "counted": [(entries[c.entry.id], c) for c in result.counted],
         "not_counted": [(entries[n.entry.id], n) for n in result.not_counted],
@@ -652,31 +659,43 @@ def _safe_cell(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-@require_safe
-def export_csv(request):
-    """The ledger, each line with where it counts, then each cycle's totals."""
-    view = selectors.snapshot(request.user)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="cec-ledger.csv"'
-    response["X-Content-Type-Options"] = "nosniff"
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            "Completion date",
-            "Activity",
-            "Course number",
-            "Title",
-            "Sessions",
-            "Credit",
-            "Source",
-            "Counts toward",
-            "Does not count",
-            "Certificate",
-        ]
-    )
+class _Echo:
+    """A file whose write gives the line back: csv.writer into a streamed response."""
+
+    def write(self, value):
+        return value
+
+
+LEDGER_HEADER = [
+    "Completion date",
+    "Activity",
+    "Course number",
+    "Title",
+    "Sessions",
+    "Credit",
+    "Source",
+    "Counts toward",
+    "Does not count",
+    "Certificate",
+]
+CYCLES_HEADER = [
+    "Certification",
+    "Cycle starts",
+    "Cycle ends",
+    "Required",
+    "Counted",
+    "Remaining",
+    "Status",
+    "CPR/AED requirement met",
+]
+
+
+def _csv_lines(view: selectors.Snapshot):
+    writer = csv.writer(_Echo())
+    yield writer.writerow(LEDGER_HEADER)
     for row in selectors.ledger_rows(view):
         entry = row["entry"]
-        writer.writerow(
+        yield writer.writerow(
             [
                 _safe_cell(cell)
                 for cell in (
@@ -693,21 +712,10 @@ def export_csv(request):
                 )
             ]
         )
-    writer.writerow([])
-    writer.writerow(
-        [
-            "Certification",
-            "Cycle starts",
-            "Cycle ends",
-            "Required",
-            "Counted",
-            "Remaining",
-            "Status",
-            "CPR/AED requirement met",
-        ]
-    )
+    yield writer.writerow([])
+    yield writer.writerow(CYCLES_HEADER)
     for result in view.results:
-        writer.writerow(
+        yield writer.writerow(
             [
                 _safe_cell(result.certification.name),
                 f"{result.cycle.starts_on:%m/%d/%Y}",
@@ -719,6 +727,16 @@ def export_csv(request):
                 "yes" if result.cpr_ok else "no",
             ]
         )
+
+
+@require_safe
+def export_csv(request):
+    """The whole ledger, each line with where it counts, then each cycle's totals: read in
+    full before the first byte (no query runs while it streams), written as it goes."""
+    view = selectors.snapshot(request.user, window=None)
+    response = StreamingHttpResponse(_csv_lines(view), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="cec-ledger.csv"'
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 

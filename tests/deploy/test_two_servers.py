@@ -194,3 +194,23 @@ def test_a_session_and_an_upload_cross_from_one_server_to_the_other(servers):
     # ...is served by the second.
     url, served = browser.get(f"{two}/my/cecs/entries/{entry.pk}/certificate/")
     assert served == picture
+
+    # My CECs on the second server: evaluated once, then served from the shared cache.
+    _, html = browser.get(f"{two}/my/cecs/")
+    assert f'id="entry-{entry.pk}"'.encode() in html
+    client = redis.Redis.from_url(env["REDIS_URL"])
+    prefix = env["CACHE_KEY_PREFIX"]
+    assert client.keys(f"{prefix}:*evaluation:*"), "the evaluation is not cached in Redis"
+    assert client.keys(f"{prefix}:*my-cecs-ledger*"), "the ledger is not cached in Redis"
+    _, again = browser.get(f"{two}/my/cecs/")
+    assert f'id="entry-{entry.pk}"'.encode() in again
+
+    # A write through the first server (the entry deleted)...
+    _, page = browser.get(f"{one}/my/cecs/entries/{entry.pk}/delete/")
+    form = re.search(rb'<form[^>]+method="post".*?</form>', page, re.S).group(0)
+    browser.post(f"{one}/my/cecs/entries/{entry.pk}/delete/", _hidden_fields(form))
+    assert not CreditEntry.objects.filter(pk=entry.pk).exists()
+    # ...is seen at once on the second: its cached page is not served again.
+    _, fresh = browser.get(f"{two}/my/cecs/")
+    assert f'id="entry-{entry.pk}"'.encode() not in fresh
+    assert b"No credits yet" in fresh

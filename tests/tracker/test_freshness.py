@@ -1,0 +1,151 @@
+"""My CECs is cached per person (the evaluation and the page's parts) and is never stale: every
+write to a person's ledger, certifications, cycles or cards, to a course their ledger names, or
+to the rules, is on the next page. The ledger shows a window, and all of it on asking."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from tests.catalog.factories import CourseFactory
+from tests.tracker.conftest import us
+from tracker import freshness, selectors, services
+from tracker.models import CprCard, CreditEntry, Cycle, Kind, RuleSet
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client) -> str:
+    return client.get(reverse("tracker:dashboard")).content.decode()
+
+
+def total_shown(html: str) -> str:
+    return html.split('<strong class="progress-total">', 1)[1].split("<", 1)[0]
+
+
+def stamp(user) -> str:
+    return selectors.records_stamp(user.pk)
+
+
+def add(user, day, *, number=None, value="0.5"):
+    course = CourseFactory(number=number, cec_value=Decimal(value)) if number else None
+    course = course or CourseFactory(cec_value=Decimal(value))
+    return services.credit_add(
+        user=user, kind=Kind.APPROVED_COURSE, course=course, completion_date=day
+    )
+
+
+def test_each_write_to_a_record_changes_its_stamp(holder, today):
+    seen = {stamp(holder)}
+
+    def changed():
+        now = stamp(holder)
+        assert now not in seen
+        seen.add(now)
+
+    entry = add(holder, today)
+    changed()
+    entry.claims.first().save()
+    changed()
+    services.credit_delete(entry=entry, actor=holder)
+    changed()
+    certification = holder.certifications.get()
+    certification.number = "A-1"
+    certification.save()
+    changed()
+    Cycle.objects.filter(certification=certification).first().save()
+    changed()
+    CprCard.objects.create(
+        user=holder, issued_on=today, expires_on=today + datetime.timedelta(days=700)
+    )
+    changed()
+
+
+def test_another_persons_writes_leave_a_stamp_alone(holder, today, professional):
+    from tests.accounts.factories import ProfessionalFactory
+
+    other = ProfessionalFactory()
+    before = stamp(holder)
+    CprCard.objects.create(
+        user=other, issued_on=today, expires_on=today + datetime.timedelta(days=700)
+    )
+    assert stamp(holder) == before
+
+
+def test_the_page_follows_every_write_though_it_is_cached(holder_client, holder, today):
+    assert total_shown(page(holder_client)) == "0.0"
+    entry = add(holder, today)
+    assert total_shown(page(holder_client)) == "0.5"
+    assert total_shown(page(holder_client)) == "0.5"  # served from the cache
+    entry.hidden_at, entry.hidden_reason = entry.created_at, "Not mine"
+    entry.save()
+    assert total_shown(page(holder_client)) == "0.0"
+    CreditEntry.objects.filter(pk=entry.pk).update(hidden_at=None)  # no signal...
+    assert total_shown(page(holder_client)) == "0.0"  # ...so the cached page stays
+    freshness.touch([holder.pk])  # what a bulk write must do
+    assert total_shown(page(holder_client)) == "0.5"
+
+
+def test_a_rule_change_reaches_every_cached_page(holder_client, holder, today):
+    add(holder, today)
+    assert "of 2.0 CECs" in page(holder_client)
+    rule_set = RuleSet.objects.filter(certifier__code="ace").order_by("-effective_from").first()
+    rule_set.credits_required = Decimal("2.5")
+    rule_set.save()
+    assert "of 2.5 CECs" in page(holder_client)
+
+
+def test_a_renamed_course_is_renamed_in_the_cached_ledger(holder_client, holder, today):
+    entry = add(holder, today, number="CA55501")
+    assert "CA55501" in page(holder_client)
+    course = entry.course
+    course.title = "Kettlebell Foundations, renamed"
+    course.save()
+    assert "Kettlebell Foundations, renamed" in page(holder_client)
+
+
+def test_the_ledger_shows_a_window_and_all_of_it_on_asking(holder_client, holder, today):
+    first_day = today - datetime.timedelta(days=60)
+    entries = [add(holder, first_day + datetime.timedelta(days=i)) for i in range(33)]
+    html = page(holder_client)
+    assert html.count('class="ledger-row"') == selectors.LEDGER_WINDOW
+    assert "Show all 33" in html
+    for entry in entries[-selectors.LEDGER_WINDOW :]:
+        assert f'id="entry-{entry.pk}"' in html
+    whole = holder_client.get(reverse("tracker:dashboard") + "?ledger=all").content.decode()
+    assert whole.count('class="ledger-row"') == 33
+    assert "Show all" not in whole
+    # The entry added last is in the window, however old its date.
+    old = add(holder, today - datetime.timedelta(days=300))
+    assert f'id="entry-{old.pk}"' in page(holder_client)
+
+
+def test_an_entry_added_through_the_page_is_in_the_window(holder_client, holder, today):
+    first_day = today - datetime.timedelta(days=40)
+    for i in range(32):
+        add(holder, first_day + datetime.timedelta(days=i))
+    course = CourseFactory(number="CA55777", cec_value=Decimal("0.2"))
+    page(holder_client)
+    response = holder_client.post(
+        reverse("tracker:credit-add"),
+        {
+            "course_number": course.number,
+            "completion_date": us(today - datetime.timedelta(days=200)),
+            "token": "6b1f7b4e-2b7d-4d8e-9a43-8f0f0e5b9d11",
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    entry = CreditEntry.objects.get(user=holder, course=course)
+    html = response.content.decode()
+    assert f'id="entry-{entry.pk}"' in html and "data-focus-new" in html
+
+
+def test_a_petition_reviewer_sees_the_current_totals(holder, today):
+    add(holder, today)
+    found = selectors.evaluation(holder)
+    (current,) = [r for r in found.results if r.is_current]
+    assert current.total == Decimal("0.5")
+    add(holder, today)
+    (current,) = [r for r in selectors.evaluation(holder).results if r.is_current]
+    assert current.total == Decimal("1.0")

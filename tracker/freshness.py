@@ -1,0 +1,113 @@
+"""Keeping a person's cached evaluation fresh.
+
+What the rules say of a person's record is cached (Django's cache: local memory by default,
+Redis when configured) under a key that holds `User.records_stamp`. Every write that can
+change that answer gives the stamp a new random value in the same transaction:
+
+- the person's ledger entries, their credit per certifier, certifications, cycles and CPR/AED
+  cards (saved or deleted, one by one or through a queryset's delete);
+- the catalog course an entry names (its number and title label the entry);
+- any certifier's rules or programs: every stamp changes.
+
+A write that bypasses model signals (`QuerySet.update`, `bulk_create`, raw SQL) on those
+tables must call `touch` itself. The stamp is read from the database with the evaluation, so
+a write on one app server is seen on the next request to any other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth import get_user_model
+from django.db.models.signals import post_delete, post_save
+
+from accounts.models import new_records_stamp
+
+
+def touch(user_ids: Iterable[int | None]) -> None:
+    """Give these people's cached evaluations up: their next read evaluates afresh."""
+    ids = sorted({pk for pk in user_ids if pk is not None})
+    if ids:
+        get_user_model().objects.filter(pk__in=ids).update(records_stamp=new_records_stamp())
+
+
+def touch_everyone() -> None:
+    """After a change to the rules themselves: every evaluation is stale."""
+    get_user_model().objects.update(records_stamp=new_records_stamp())
+
+
+def touch_course_holders(course_id: int) -> None:
+    """The people whose ledger names this course (its number or title changed)."""
+    from .models import CreditEntry
+
+    holders = CreditEntry.objects.filter(course_id=course_id).values("user_id")
+    get_user_model().objects.filter(pk__in=holders).update(records_stamp=new_records_stamp())
+
+
+def _owner_of(instance) -> int | None:
+    from .models import EntryCredit
+
+    loaded = instance._state.fields_cache
+    if isinstance(instance, EntryCredit):
+        if "entry" in loaded:
+            return loaded["entry"].user_id
+        return (
+            type(instance.entry).objects.filter(pk=instance.entry_id)
+            .values_list("user_id", flat=True).first()
+        )  # fmt: skip
+    if hasattr(instance, "certification_id"):  # a cycle
+        from .models import Certification
+
+        if "certification" in loaded:
+            return loaded["certification"].user_id
+        return (
+            Certification.objects.filter(pk=instance.certification_id)
+            .values_list("user_id", flat=True).first()
+        )  # fmt: skip
+    return instance.user_id
+
+
+def _record_changed(sender, instance, **kwargs):
+    if kwargs.get("raw"):
+        return  # fixtures being loaded
+    touch([_owner_of(instance)])
+
+
+def _rules_changed(sender, instance, **kwargs):
+    if kwargs.get("raw"):
+        return
+    touch_everyone()
+
+
+def _course_changed(sender, instance, created=False, **kwargs):
+    if kwargs.get("raw") or created:
+        return  # no entry names a course that did not exist
+    touch_course_holders(instance.pk)
+
+
+def connect() -> None:
+    from catalog.models import Course
+
+    from .models import (
+        ActivityRule,
+        Category,
+        Certification,
+        Certifier,
+        CprCard,
+        CreditEntry,
+        Cycle,
+        EntryCredit,
+        Program,
+        ProrationBand,
+        RuleSet,
+    )
+
+    for model in (CreditEntry, EntryCredit, Certification, Cycle, CprCard):
+        uid = f"tracker.freshness.{model.__name__}"
+        post_save.connect(_record_changed, sender=model, dispatch_uid=uid)
+        post_delete.connect(_record_changed, sender=model, dispatch_uid=uid)
+    for model in (Certifier, RuleSet, Category, ActivityRule, ProrationBand, Program):
+        uid = f"tracker.freshness.rules.{model.__name__}"
+        post_save.connect(_rules_changed, sender=model, dispatch_uid=uid)
+        post_delete.connect(_rules_changed, sender=model, dispatch_uid=uid)
+    post_save.connect(_course_changed, sender=Course, dispatch_uid="tracker.freshness.Course")
