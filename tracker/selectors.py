@@ -240,6 +240,24 @@ def _label(values: dict) -> str:
     return values["title"] or str(Kind(values["kind"]).label)
 
 
+def _entry_from_values(values: dict, claims: dict, *, label: str = "") -> rules.EntryData:
+    """`entry_data` from a row of `ENTRY_FIELDS_ONE` values and the claims by entry id."""
+    return rules.EntryData(
+        id=values["id"],
+        kind=values["kind"],
+        completion_date=values["completion_date"],
+        claims=tuple(claims.get(values["id"], ())),
+        course_id=values["course_id"],
+        program_id=values["program_id"],
+        cpr_card_id=values["cpr_card_id"],
+        petition_id=values["petition_id"],
+        grade=(values["grade"] or "").strip().upper(),
+        is_prep_course=values["is_prep_course"],
+        created_at=values["created_at"],
+        label=label,
+    )
+
+
 def ledger_data(user_id: int) -> tuple[list[rules.EntryData], frozenset[int]]:
     """A person's whole ledger as the rules' entries (labelled), and the ids hidden from the
     totals: 2 queries of plain values, no model instances."""
@@ -254,22 +272,7 @@ def ledger_data(user_id: int) -> tuple[list[rules.EntryData], frozenset[int]]:
     for values in CreditEntry.objects.filter(user_id=user_id).order_by().values(*LEDGER_VALUES):
         if values["hidden_at"] is not None:
             hidden.add(values["id"])
-        data.append(
-            rules.EntryData(
-                id=values["id"],
-                kind=values["kind"],
-                completion_date=values["completion_date"],
-                claims=tuple(claims.get(values["id"], ())),
-                course_id=values["course_id"],
-                program_id=values["program_id"],
-                cpr_card_id=values["cpr_card_id"],
-                petition_id=values["petition_id"],
-                grade=(values["grade"] or "").strip().upper(),
-                is_prep_course=values["is_prep_course"],
-                created_at=values["created_at"],
-                label=_label(values),
-            )
-        )
+        data.append(_entry_from_values(values, claims, label=_label(values)))
     return data, frozenset(hidden)
 
 
@@ -746,19 +749,5 @@ def ledgers_data(
         claims.setdefault(entry_id, []).append(rules.Claim(certifier_id, credit, category))
     by_user: dict[int, list[rules.EntryData]] = {}
     for values in within.order_by().values(*ENTRY_FIELDS):
-        by_user.setdefault(values["user_id"], []).append(
-            rules.EntryData(
-                id=values["id"],
-                kind=values["kind"],
-                completion_date=values["completion_date"],
-                claims=tuple(claims.get(values["id"], ())),
-                course_id=values["course_id"],
-                program_id=values["program_id"],
-                cpr_card_id=values["cpr_card_id"],
-                petition_id=values["petition_id"],
-                grade=(values["grade"] or "").strip().upper(),
-                is_prep_course=values["is_prep_course"],
-                created_at=values["created_at"],
-            )
-        )
+        by_user.setdefault(values["user_id"], []).append(_entry_from_values(values, claims))
     return by_user
