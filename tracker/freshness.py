@@ -6,7 +6,8 @@ change that answer gives the stamp a new random value in the same transaction:
 
 - the person's ledger entries, their credit per certifier, certifications, cycles and CPR/AED
   cards (saved or deleted, one by one or through a queryset's delete);
-- the catalog course an entry names (its number and title label the entry);
+- the catalog course an entry names (its number and title label the entry), and its provider
+  (whose name says who reported provider credit);
 - any certifier's rules or programs: every stamp changes.
 
 A write that bypasses model signals (`QuerySet.update`, `bulk_create`, raw SQL) on those
@@ -36,35 +37,28 @@ def touch_everyone() -> None:
     get_user_model().objects.update(records_stamp=new_records_stamp())
 
 
-def touch_course_holders(course_id: int) -> None:
-    """The people whose ledger names this course (its number or title changed)."""
+def _touch_holders(**entries) -> None:
+    """The people whose ledger has entries matching `entries` (a filter)."""
     from .models import CreditEntry
 
-    holders = CreditEntry.objects.filter(course_id=course_id).values("user_id")
+    holders = CreditEntry.objects.filter(**entries).values("user_id")
     get_user_model().objects.filter(pk__in=holders).update(records_stamp=new_records_stamp())
 
 
 def _owner_of(instance) -> int | None:
-    from .models import EntryCredit
+    """The person a claim, a cycle or any other row of a record belongs to: a query only when
+    the row's parent is not loaded."""
+    from .models import Certification, CreditEntry, Cycle, EntryCredit
 
-    loaded = instance._state.fields_cache
-    if isinstance(instance, EntryCredit):
-        if "entry" in loaded:
-            return loaded["entry"].user_id
-        return (
-            type(instance.entry).objects.filter(pk=instance.entry_id)
-            .values_list("user_id", flat=True).first()
-        )  # fmt: skip
-    if hasattr(instance, "certification_id"):  # a cycle
-        from .models import Certification
-
-        if "certification" in loaded:
-            return loaded["certification"].user_id
-        return (
-            Certification.objects.filter(pk=instance.certification_id)
-            .values_list("user_id", flat=True).first()
-        )  # fmt: skip
-    return instance.user_id
+    parents = {EntryCredit: ("entry", CreditEntry), Cycle: ("certification", Certification)}
+    if type(instance) not in parents:
+        return instance.user_id
+    name, model = parents[type(instance)]
+    loaded = instance._state.fields_cache.get(name)
+    if loaded is not None:
+        return loaded.user_id
+    parent_id = getattr(instance, f"{name}_id")
+    return model.objects.filter(pk=parent_id).values_list("user_id", flat=True).first()
 
 
 def _record_changed(sender, instance, **kwargs):
@@ -79,14 +73,26 @@ def _rules_changed(sender, instance, **kwargs):
     touch_everyone()
 
 
-def _course_changed(sender, instance, created=False, **kwargs):
+def _renamed(kwargs, created, update_fields, fields: set[str]) -> bool:
+    """A saved catalog row may have changed how ledger lines name it: it is not new (no entry
+    names it yet), not loaded from a fixture, and the save wrote one of `fields`."""
     if kwargs.get("raw") or created:
-        return  # no entry names a course that did not exist
-    touch_course_holders(instance.pk)
+        return False
+    return update_fields is None or bool(fields & set(update_fields))
+
+
+def _course_changed(sender, instance, created=False, update_fields=None, **kwargs):
+    if _renamed(kwargs, created, update_fields, {"number", "title"}):
+        _touch_holders(course_id=instance.pk)
+
+
+def _provider_changed(sender, instance, created=False, update_fields=None, **kwargs):
+    if _renamed(kwargs, created, update_fields, {"name"}):
+        _touch_holders(course__provider_id=instance.pk)
 
 
 def connect() -> None:
-    from catalog.models import Course
+    from catalog.models import Course, Provider
 
     from .models import (
         ActivityRule,
@@ -111,3 +117,4 @@ def connect() -> None:
         post_save.connect(_rules_changed, sender=model, dispatch_uid=uid)
         post_delete.connect(_rules_changed, sender=model, dispatch_uid=uid)
     post_save.connect(_course_changed, sender=Course, dispatch_uid="tracker.freshness.Course")
+    post_save.connect(_provider_changed, sender=Provider, dispatch_uid="tracker.freshness.Provider")

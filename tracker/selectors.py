@@ -18,7 +18,7 @@ from . import rulebook, rules
 from .models import Certification, CprCard, CreditEntry, Cycle, EntryCredit, Kind
 
 # An entry's facts for the rules, as database columns (`entry_data` from plain values).
-ENTRY_FIELDS_ONE = (
+RULE_COLUMNS = (
     "id",
     "kind",
     "completion_date",
@@ -97,7 +97,7 @@ def certification_data(certification: Certification) -> rules.CertificationData:
     )
 
 
-def entry_data(entry: CreditEntry, *, with_label: bool = False) -> rules.EntryData:
+def entry_data(entry: CreditEntry) -> rules.EntryData:
     created = entry.created_at
     return rules.EntryData(
         id=entry.pk,
@@ -114,15 +114,7 @@ def entry_data(entry: CreditEntry, *, with_label: bool = False) -> rules.EntryDa
         grade=(entry.grade or "").strip().upper(),
         is_prep_course=entry.is_prep_course,
         created_at=created if isinstance(created, datetime.datetime) else None,
-        label=entry_label(entry) if with_label else "",
     )
-
-
-def entry_label(entry: CreditEntry) -> str:
-    """How a ledger line is named on a page (relations must be loaded)."""
-    if entry.course_id:
-        return f"{entry.course.number} {entry.course.title}"
-    return entry_title(entry)
 
 
 def card_data(card: CprCard) -> rules.CprCardData:
@@ -147,8 +139,9 @@ RECENTLY_ADDED = 5  # the window also holds the entries added last, whatever the
 
 def _with_rows(found) -> list[CreditEntry]:
     return list(
-        found.select_related("course__provider", "program__certifier", "cpr_card", "certifier")
-        .select_related("petition")
+        found.select_related(
+            "course__provider", "program__certifier", "cpr_card", "certifier", "petition"
+        )
         .prefetch_related(Prefetch("claims", queryset=EntryCredit.objects.order_by("certifier_id")))
         .order_by("-completion_date", "-pk")
     )
@@ -214,7 +207,7 @@ def _windowed(owned, window: int) -> list[CreditEntry]:
 
 
 LEDGER_VALUES = (
-    *ENTRY_FIELDS_ONE,
+    *RULE_COLUMNS,
     "hidden_at",
     "title",
     "course__number",
@@ -228,7 +221,7 @@ LEDGER_VALUES = (
 
 
 def _label(values: dict) -> str:
-    """`entry_label` from plain values."""
+    """How a ledger line is named in the rules' results ("CA12345 Title"), from plain values."""
     if values["course_id"]:
         return f"{values['course__number']} {values['course__title']}"
     if values["program_id"]:
@@ -241,7 +234,7 @@ def _label(values: dict) -> str:
 
 
 def _entry_from_values(values: dict, claims: dict, *, label: str = "") -> rules.EntryData:
-    """`entry_data` from a row of `ENTRY_FIELDS_ONE` values and the claims by entry id."""
+    """`entry_data` from a row of `RULE_COLUMNS` values and the claims by entry id."""
     return rules.EntryData(
         id=values["id"],
         kind=values["kind"],
@@ -258,16 +251,21 @@ def _entry_from_values(values: dict, claims: dict, *, label: str = "") -> rules.
     )
 
 
-def ledger_data(user_id: int) -> tuple[list[rules.EntryData], frozenset[int]]:
-    """A person's whole ledger as the rules' entries (labelled), and the ids hidden from the
-    totals: 2 queries of plain values, no model instances."""
+def _claims_by_entry(found) -> dict[int, list[rules.Claim]]:
+    """Claims (`EntryCredit` rows) as the rules' `Claim`s by entry id: 1 query of values."""
     claims: dict[int, list[rules.Claim]] = {}
     for entry_id, certifier_id, credit, category in (
-        EntryCredit.objects.filter(entry__user_id=user_id)
-        .order_by("entry_id", "certifier_id")
+        found.order_by("entry_id", "certifier_id")
         .values_list("entry_id", "certifier_id", "credit", "category")
-    ):
+    ):  # fmt: skip
         claims.setdefault(entry_id, []).append(rules.Claim(certifier_id, credit, category))
+    return claims
+
+
+def ledger_data(user_id: int) -> tuple[list[rules.EntryData], frozenset[int]]:
+    """A person's whole ledger as the rules' entries (labelled), and the ids of those hidden
+    from the totals: 2 queries of plain values, no model instances."""
+    claims = _claims_by_entry(EntryCredit.objects.filter(entry__user_id=user_id))
     data, hidden = [], set()
     for values in CreditEntry.objects.filter(user_id=user_id).order_by().values(*LEDGER_VALUES):
         if values["hidden_at"] is not None:
@@ -281,16 +279,13 @@ class Evaluation:
     """What the rules say of one person's record on one day: plain values, cached per person
     (see `tracker.freshness`) until their records or the rules change."""
 
-    user_id: int
     today: datetime.date
     cert_data: tuple[rules.CertificationData, ...]
     certifiers: dict[int, rules.Certifier]
-    cards: tuple[rules.CprCardData, ...]
     results: tuple[rules.CycleResult, ...]
     nowhere: tuple[rules.NotCounted, ...]
-    ledger: tuple[rules.EntryData, ...]  # every entry, hidden ones too
-    hidden: frozenset[int]
-    locked: frozenset[int]
+    ledger: tuple[rules.EntryData, ...]  # every entry, newest first, hidden ones too
+    locked: frozenset[int]  # entries a renewed cycle relied on: read-only
 
     @property
     def entry_count(self) -> int:
@@ -305,12 +300,12 @@ def _cards_of(user):
     return CprCard.objects.filter(user=user).order_by("-expires_on", "-pk")
 
 
-def _evaluate(user_id: int, today: datetime.date, certifications, cards) -> Evaluation:
+def _evaluate(user_id: int, today: datetime.date, certifications) -> Evaluation:
     if certifications is None:
         certifications = list(certifications_of(user_id))
     cert_data = tuple(certification_data(c) for c in certifications)
     certifiers = rulebook.certifiers_data({c.program.certifier_id for c in certifications})
-    cards = tuple(card_data(c) for c in (_cards_of(user_id) if cards is None else cards))
+    cards = tuple(card_data(c) for c in _cards_of(user_id))
     ledger, hidden = ledger_data(user_id)
     # Hidden entries stay on the page but are no input to the rules.
     counted = [e for e in ledger if e.id not in hidden]
@@ -323,15 +318,12 @@ def _evaluate(user_id: int, today: datetime.date, certifications, cards) -> Eval
     )
     locked = frozenset(e.id for e in ledger if rules.locking_cycle(e, cert_data) is not None)
     return Evaluation(
-        user_id=user_id,
         today=today,
         cert_data=cert_data,
         certifiers=certifiers,
-        cards=cards,
         results=tuple(results),
         nowhere=tuple(rules.counts_nowhere(counted, cert_data)),
         ledger=tuple(sorted(ledger, key=lambda e: (e.completion_date, e.id), reverse=True)),
-        hidden=hidden,
         locked=locked,
     )
 
@@ -350,11 +342,10 @@ def evaluation(
     today: datetime.date | None = None,
     stamp: str | None = None,
     certifications=None,
-    cards=None,
 ) -> Evaluation:
     """A person's evaluation, from the cache when their records have not changed since (1
-    query); otherwise evaluated (10 queries, less the `certifications_of` and card rows the
-    caller already read and passes in).
+    query); otherwise evaluated (10 queries, 8 when the caller passes in the `certifications_of`
+    rows it read).
 
     The stamp is read first (a caller that passes in rows passes the stamp it read before
     them): a write committed while this evaluates leaves a value under a stamp nobody will ask
@@ -368,7 +359,7 @@ def evaluation(
     key = f"evaluation:{EVALUATION_SHAPE}:{user_id}:{stamp}:{today.isoformat()}"
     found = cache.get(key)
     if found is None:
-        found = _evaluate(user_id, today, certifications, cards)
+        found = _evaluate(user_id, today, certifications)
         cache.set(key, found, EVALUATION_SECONDS)
     return found
 
@@ -447,9 +438,6 @@ class Snapshot:
         variations): their records and the day."""
         mode = "all" if self._window is None and self._ids is None else self._window
         return f"{EVALUATION_SHAPE}:{self.user_id}:{self.stamp}:{self.today.isoformat()}:{mode}"
-
-    def entry(self, entry_id: int) -> CreditEntry:
-        return next(e for e in self.entries if e.pk == entry_id)
 
     def certification(self, certification_id: int) -> Certification:
         return self._certs_by_id[certification_id]
@@ -725,7 +713,7 @@ def adds_line(entry: CreditEntry) -> str:
 
 ENTRY_FIELDS = (
     "user_id",
-    *ENTRY_FIELDS_ONE,
+    *RULE_COLUMNS,
 )
 
 
@@ -740,13 +728,7 @@ def ledgers_data(
     if until is not None:
         dates["completion_date__lte"] = until
     within = CreditEntry.objects.counted().filter(user_id__in=user_ids, **dates)
-    claims: dict[int, list[rules.Claim]] = {}
-    for entry_id, certifier_id, credit, category in (
-        EntryCredit.objects.filter(entry__in=within)
-        .order_by("entry_id", "certifier_id")
-        .values_list("entry_id", "certifier_id", "credit", "category")
-    ):
-        claims.setdefault(entry_id, []).append(rules.Claim(certifier_id, credit, category))
+    claims = _claims_by_entry(EntryCredit.objects.filter(entry__in=within))
     by_user: dict[int, list[rules.EntryData]] = {}
     for values in within.order_by().values(*ENTRY_FIELDS):
         by_user.setdefault(values["user_id"], []).append(_entry_from_values(values, claims))

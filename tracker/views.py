@@ -79,7 +79,6 @@ def _page_context(
         # Read only where the page's cached parts are not in the cache.
         "cards": SimpleLazyObject(view.cards_by_certification),
         "rows": SimpleLazyObject(lambda: selectors.ledger_rows(view)),
-        "nowhere": SimpleLazyObject(lambda: view.nowhere),
         "form": form,
         "lookup": getattr(form, "lookup", None),
         "checked_sessions": _checked_sessions(form),
@@ -690,10 +689,10 @@ CYCLES_HEADER = [
 ]
 
 
-def _csv_lines(view: selectors.Snapshot):
+def _csv_lines(rows: list[dict], results):
     writer = csv.writer(_Echo())
     yield writer.writerow(LEDGER_HEADER)
-    for row in selectors.ledger_rows(view):
+    for row in rows:
         entry = row["entry"]
         yield writer.writerow(
             [
@@ -714,7 +713,7 @@ def _csv_lines(view: selectors.Snapshot):
         )
     yield writer.writerow([])
     yield writer.writerow(CYCLES_HEADER)
-    for result in view.results:
+    for result in results:
         yield writer.writerow(
             [
                 _safe_cell(result.certification.name),
@@ -734,7 +733,10 @@ def export_csv(request):
     """The whole ledger, each line with where it counts, then each cycle's totals: read in
     full before the first byte (no query runs while it streams), written as it goes."""
     view = selectors.snapshot(request.user, window=None)
-    response = StreamingHttpResponse(_csv_lines(view), content_type="text/csv; charset=utf-8")
+    rows = selectors.ledger_rows(view)
+    response = StreamingHttpResponse(
+        _csv_lines(rows, view.results), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = 'attachment; filename="cec-ledger.csv"'
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -149,3 +149,29 @@ def test_a_petition_reviewer_sees_the_current_totals(holder, today):
     add(holder, today)
     (current,) = [r for r in selectors.evaluation(holder).results if r.is_current]
     assert current.total == Decimal("1.0")
+
+
+def test_a_renamed_provider_is_renamed_on_the_credit_it_reported(holder_client, holder, today):
+    course = CourseFactory(number="CA55502", cec_value=Decimal("0.5"))
+    services.credit_add(
+        user=holder,
+        kind=Kind.APPROVED_COURSE,
+        course=course,
+        completion_date=today,
+        source=CreditEntry.Source.PROVIDER,
+    )
+    provider = course.provider
+    assert f"Reported by {provider.name}" in page(holder_client)
+    provider.name = "Harbor Movement Institute, renamed"
+    provider.save()
+    assert "Reported by Harbor Movement Institute, renamed" in page(holder_client)
+
+
+def test_a_course_saved_without_a_new_name_leaves_its_holders_cached(holder, today):
+    entry = add(holder, today, number="CA55503")
+    before = stamp(holder)
+    entry.course.save(update_fields=["status"])
+    assert stamp(holder) == before
+    entry.course.title = "Renamed"
+    entry.course.save(update_fields=["title"])
+    assert stamp(holder) != before
