@@ -69,9 +69,9 @@ def holders_of(perm):
     """Active users holding `perm`: through a group, granted directly, or as an admin."""
     from django.contrib.auth import get_user_model
 
-    return get_user_model().objects.with_perm(
-        perm, backend="django.contrib.auth.backends.ModelBackend"
-    )
+    from .backends import BACKEND
+
+    return get_user_model().objects.with_perm(perm, backend=BACKEND)
 
 
 def is_provider_staff(user):

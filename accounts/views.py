@@ -19,6 +19,7 @@ from notices import calendar
 from notices.models import Preferences
 
 from . import mydata, services
+from .backends import BACKEND
 from .forms import (
     AccountDeleteForm,
     EmailLoginForm,
@@ -44,7 +45,7 @@ def signup(request):
         with transaction.atomic():
             user = form.save()
             add_to_role(user, PROFESSIONAL)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=BACKEND)
         messages.success(request, "Welcome! Add your certifications to start tracking credits.")
         return redirect("tracker:dashboard")
     return render(request, "accounts/signup.html", {"form": form})
@@ -99,7 +100,7 @@ def login_link(request, uidb64, token):
     if not valid:
         return render(request, "accounts/login_link.html", {"valid": False}, status=400)
     if request.method == "POST":
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=BACKEND)
         messages.success(
             request,
             "You are logged in. If you did not cause the failed log-ins, consider changing "

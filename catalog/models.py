@@ -3,7 +3,6 @@ import re
 from django.conf import settings
 from django.db import models
 from django.db.models import Q, Subquery
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
@@ -102,19 +101,20 @@ class CourseQuerySet(models.QuerySet):
             return self.filter(number=compact)
         if NUMBER_START_RE.fullmatch(compact):
             return self.filter(number__startswith=compact)
-        from .fulltext import matching_ids
+        from .fulltext import candidates
 
+        words = text.split()[:10]
         query = self
-        for word in text.split()[:10]:
-            # Providers are few: matching them in a subquery keeps the course side to one table,
-            # so each word is an index-friendly OR on catalog_course.
+        for word in words:
+            # Providers are few: matching them in a subquery keeps the course side to one table.
             providers = Provider.objects.filter(name__icontains=word).values("pk")
             query = query.filter(Q(title__icontains=word) | Q(provider_id__in=providers))
-            indexed = matching_ids(word)
-            if indexed is not None:
-                # The full-text index narrows the rows first; the filter above keeps the
-                # result exactly what a scan would find.
-                query = query.filter(pk__in=RawSQL(*indexed))
+        found = candidates(words)
+        if found is not None:
+            # The full-text index's matches (a few hundred at most) narrow the rows first; the
+            # filter above keeps the result exactly what a scan would find. Without them (a
+            # common word), the page walks the catalog in order and stops when it is full.
+            query = query.filter(pk__in=found)
         return query
 
 

@@ -599,19 +599,21 @@ def result(batch: RosterBatch) -> dict:
 # --- Claimable completions --------------------------------------------------------------------
 
 
+def _numbers(numbers) -> list[str]:
+    return [n.strip().upper() for n in numbers if n and n.strip()]
+
+
 def numbers_of(user) -> list[str]:
-    return [
-        n.strip().upper()
-        for n in Certification.objects.filter(user=user).values_list("number", flat=True)
-        if n and n.strip()
-    ]
+    return _numbers(Certification.objects.filter(user=user).values_list("number", flat=True))
 
 
-def offers_for(user):
-    """What providers reported that this person may claim."""
+def offers_for(user, *, numbers=None):
+    """What providers reported that this person may claim. `numbers`: their certification
+    numbers, when the caller has already read their certifications."""
     if not user.is_authenticated:
         return ReportedCompletion.objects.none()
-    return ReportedCompletion.objects.claimable_for(user, numbers=numbers_of(user)).order_by(
+    numbers = numbers_of(user) if numbers is None else _numbers(numbers)
+    return ReportedCompletion.objects.claimable_for(user, numbers=numbers).order_by(
         "completion_date", "pk"
     )
 

@@ -85,7 +85,7 @@ def _page_context(
         "cec_value": _cec_value(form),
         "preview": _preview(request, form),
         "petition_url": petition_url(),
-        "activity_links": _activity_links(view),
+        "activity_links": SimpleLazyObject(lambda: _activity_links(view)),
         "notice": notice,
         "added": added,
         "today": view.today,

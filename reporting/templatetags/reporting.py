@@ -11,7 +11,10 @@ register = template.Library()
 def claimable_offers(context):
     """On My CECs: what providers reported that may be this person's, to accept or decline."""
     request = context["request"]
-    return {"offers": list(services.offers_for(request.user)[:20]), "request": request}
+    view = context.get("view")  # My CECs has read the certifications: their numbers are known
+    numbers = None if view is None else [c.number for c in view.certifications]
+    offers = services.offers_for(request.user, numbers=numbers)[:20]
+    return {"offers": list(offers), "request": request}
 
 
 @register.inclusion_tag("reporting/_provider_word.html", takes_context=True)

@@ -71,3 +71,57 @@ def test_the_index_follows_new_renamed_and_deleted_courses(catalog):
 def test_a_word_search_finds_courses_from_the_matching_provider(catalog):
     names = set(Course.objects.search("acme").values_list("provider__name", flat=True))
     assert names == {"Acme Fitness"}
+
+
+def ids(text):
+    return set(Course.objects.search(text).values_list("pk", flat=True))
+
+
+def test_the_index_follows_a_renamed_provider_and_a_moved_course(catalog):
+    harbor = Provider.objects.get(name="Harbor Wellness")
+    harbor.name = "Lighthouse Health"
+    harbor.save()
+    assert ids("lighthouse") == scan("lighthouse") != set()
+    assert ids("harbor") == set()
+    course = Course.objects.filter(provider__name="Acme Fitness").first()
+    course.provider = harbor
+    course.save()
+    assert course.pk in ids("lighthouse")
+    assert course.pk not in ids("acme")
+
+
+def test_courses_written_in_bulk_are_found(catalog):
+    provider = Provider.objects.get(name="Yogaworks")
+    made = Course.objects.bulk_create(
+        Course(title=f"Bulk rowing {i}", provider=provider, cec_value=1) for i in range(3)
+    )
+    assert ids("rowing yogaworks") == {c.pk for c in made} == scan("rowing yogaworks")
+    Course.objects.filter(pk=made[0].pk).update(title="Bulk sculling")
+    assert ids("rowing") == {made[1].pk, made[2].pk}
+    assert ids("sculling") == {made[0].pk}
+
+
+@pytest.mark.parametrize("text", ["strength", "pilates", "fitness", "ing", "zyxwvut"])
+def test_common_words_walk_the_catalog_and_find_the_same(catalog, text, monkeypatch):
+    """Past the index's limit of matches, the search scans in order: same courses."""
+    from catalog import fulltext
+
+    monkeypatch.setattr(fulltext, "CANDIDATES", 1)
+    assert ids(text) == scan(text)
+
+
+def test_a_page_of_a_common_word_is_the_first_courses_in_number_order(db, monkeypatch):
+    from catalog import fulltext
+
+    provider = ProviderFactory(name="Northwind")
+    for i in range(12):
+        CourseFactory(title=f"Mobility {i}" if i % 2 else f"Balance {i}", provider=provider)
+    expected = list(
+        Course.objects.filter(title__icontains="mobility")
+        .order_by("number")
+        .values_list("pk", flat=True)[:3]
+    )
+    for limit in (1, 500):  # walked, and sorted from the index's matches
+        monkeypatch.setattr(fulltext, "CANDIDATES", limit)
+        page = Course.objects.search("mobility").order_by("number").values_list("pk", flat=True)
+        assert list(page[:3]) == expected

@@ -43,6 +43,11 @@ def fill(size, provider=None, status=Course.Status.APPROVED, conferences=True):
     )
 
 
+def warm_permissions(client):
+    """A first page reads the person's permissions; later pages find them in the cache."""
+    client.get(reverse("home"))
+
+
 def count(client, url, data=None, **kwargs):
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url, data or {}, **kwargs)
@@ -67,6 +72,7 @@ def test_catalog_page_queries_do_not_grow(client, django_assert_num_queries, par
 
 def test_catalog_page_signed_in(client, professional, django_assert_num_queries):
     client.force_login(professional)
+    warm_permissions(client)
     url = reverse("catalog:course-list")
     fill(10)
     small = count(client, url)
@@ -78,6 +84,7 @@ def test_catalog_page_signed_in(client, professional, django_assert_num_queries)
 
 def test_provider_course_list(client, provider_staff, django_assert_num_queries):
     client.force_login(provider_staff)
+    warm_permissions(client)
     url = reverse("catalog:provider-courses")
     fill(10, provider=provider_staff.provider, status=Course.Status.PENDING)
     small = count(client, url)
@@ -91,6 +98,7 @@ def test_provider_course_list(client, provider_staff, django_assert_num_queries)
 
 def test_review_queue(client, reviewer, django_assert_num_queries):
     client.force_login(reviewer)
+    warm_permissions(client)
     url = reverse("catalog:review-queue")
     fill(10, status=Course.Status.PENDING)
     small = count(client, url)
