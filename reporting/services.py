@@ -21,14 +21,14 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F
-from django.db.models.functions import Upper
+from django.db.models import F, Q
+from django.db.models.functions import Lower, Trim, Upper
 from django.urls import reverse
 from django.utils import timezone
 
 from catalog.models import Course, Provider, Session
 from notices.services import absolute, email_many_later
-from tracker import rulebook
+from tracker import freshness, rulebook
 from tracker import services as tracker_services
 from tracker.models import Certification, CreditEntry, Kind
 
@@ -511,14 +511,36 @@ def post(batch_id: int) -> str:
     _tell(posted_now, batch)
     refused = batch.completions.filter(verdict=Verdict.REFUSED).count()
     matched = batch.completions.filter(verdict=Verdict.MATCHED).count()
-    RosterBatch.objects.filter(pk=batch.pk).update(
-        status=Status.POSTED,
-        posted=done,
-        matched=matched,
-        refused=refused,
-        posted_at=batch.posted_at or timezone.now(),
-    )
+    with transaction.atomic():
+        RosterBatch.objects.filter(pk=batch.pk).update(
+            status=Status.POSTED,
+            posted=done,
+            matched=matched,
+            refused=refused,
+            posted_at=batch.posted_at or timezone.now(),
+        )
+        _touch_claimants(batch.completions.filter(verdict=Verdict.CLAIMABLE))
     return f"posted {len(posted_now)}"
+
+
+def _touch_claimants(rows) -> None:
+    """The people these unmatched rows are (or were) offered to, by email or by certification
+    number: My CECs shows offers from a cache kept under their records stamp
+    (tracker.freshness). Called in the transaction that changes the rows or their batch, so
+    that no page caches the offers as they were under the new stamp."""
+    emails = rows.exclude(email="").annotate(lowered=Lower("email")).values("lowered")
+    numbers = rows.exclude(certification_number="").values("certification_number")
+    holders = (
+        Certification.objects.annotate(normal=Upper(Trim("number")))
+        .filter(normal__in=numbers)
+        .values("user_id")
+    )
+    people = (
+        get_user_model()
+        .objects.annotate(lowered=Lower("email"))
+        .filter(Q(lowered__in=emails) | Q(pk__in=holders))
+    )
+    freshness.touch(people.values_list("pk", flat=True))
 
 
 def _post_pending(batch, pending, actor, by_label: str, done: int):
@@ -639,6 +661,7 @@ def claim_accept(*, completion: ReportedCompletion, user) -> CreditEntry:
     except IntegrityError:
         raise ValidationError("This completion is already on your record.") from None
     ReportedCompletion.objects.filter(pk=row.pk).update(verdict=Verdict.MATCHED)
+    _touch_claimants(ReportedCompletion.objects.filter(pk=row.pk))  # anyone else it was offered to
     RosterBatch.objects.filter(pk=row.batch_id).update(
         matched=F("matched") + 1, claimable=F("claimable") - 1, posted=F("posted") + 1
     )
@@ -652,6 +675,7 @@ def claim_decline(*, completion: ReportedCompletion, user) -> None:
     row.declined_by = user
     row.declined_at = timezone.now()
     row.save(update_fields=["declined_by", "declined_at"])
+    freshness.touch([user.pk])  # the offer leaves their cached My CECs
 
 
 # --- Disputes ---------------------------------------------------------------------------------

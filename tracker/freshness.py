@@ -10,6 +10,10 @@ change that answer gives the stamp a new random value in the same transaction:
   (whose name says who reported provider credit);
 - any certifier's rules or programs: every stamp changes.
 
+Other per-person caches key on the same stamp: the person's permissions (accounts.backends:
+a change to their groups or grants touches them) and the provider credit offered to them on
+My CECs (reporting.services: a roster posted with rows for them, a claim or a decline).
+
 A write that bypasses model signals (`QuerySet.update`, `bulk_create`, raw SQL) on those
 tables must call `touch` itself. The stamp is read from the database with the evaluation, so
 a write on one app server is seen on the next request to any other.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -629,18 +630,29 @@ def transcript_context(request, pk) -> dict:
     """One certification's one cycle, for the page, the PDF and the ZIP alike."""
     cycle = _cycle_for(request, pk)
     owner = cycle.certification.user
-    found = selectors.evaluation(owner)
+    today = timezone.localdate()
+    stamp = selectors.records_stamp(owner.pk)
+    found = selectors.evaluation(owner, today=today, stamp=stamp)
     result = next(r for r in found.results if r.cycle.id == cycle.pk)
-    entries = selectors.ledger_between(
-        owner, [c.entry for c in result.counted] + [n.entry for n in result.not_counted]
-    )
+
+    @functools.cache
+    def entries():
+        """The cycle's entries as rows, read only when the page's table is not cached."""
+        wanted = [c.entry for c in result.counted] + [n.entry for n in result.not_counted]
+        return selectors.ledger_between(owner, wanted)
+
     return {
         "owner": owner,
         "certification": cycle.certification,
         "result": result,
-        "counted": [(entries[c.entry.id], c) for c in result.counted],
-        "not_counted": [(entries[n.entry.id], n) for n in result.not_counted],
-        "printed_on": timezone.localdate(),
+        "counted": SimpleLazyObject(lambda: [(entries()[c.entry.id], c) for c in result.counted]),
+        "not_counted": SimpleLazyObject(
+            lambda: [(entries()[n.entry.id], n) for n in result.not_counted]
+        ),
+        # The table is the owner's records on this day: cached under their stamp (freshness).
+        "rows_key": f"{selectors.EVALUATION_SHAPE}:{owner.pk}:{stamp}:{today}:{cycle.pk}",
+        "has_not_counted": bool(result.not_counted),
+        "printed_on": today,
         "is_owner": owner.pk == request.user.pk,
         "audit": Audit.objects.filter(cycle=cycle).first(),
     }

@@ -1,4 +1,7 @@
+import hashlib
+
 from django import template
+from django.core.cache import cache
 
 from reporting import services
 from reporting.forms import DisputeForm, HideForm
@@ -9,12 +12,26 @@ register = template.Library()
 
 @register.inclusion_tag("reporting/_offers.html", takes_context=True)
 def claimable_offers(context):
-    """On My CECs: what providers reported that may be this person's, to accept or decline."""
+    """On My CECs: what providers reported that may be this person's, to accept or decline.
+
+    Cached under the person's records stamp (the snapshot `view` read it), their email and
+    last name: a roster posted with rows for them, a decline and a claim all give them a new
+    stamp (reporting.services)."""
     request = context["request"]
-    view = context.get("view")  # My CECs has read the certifications: their numbers are known
-    numbers = None if view is None else [c.number for c in view.certifications]
-    offers = services.offers_for(request.user, numbers=numbers)[:20]
-    return {"offers": list(offers), "request": request}
+    view = context["view"]
+    user = request.user
+    who = hashlib.blake2b(
+        f"{user.email.casefold()}\n{(user.last_name or '').strip().casefold()}".encode(),
+        digest_size=12,
+    ).hexdigest()
+    key = f"offers:{user.pk}:{view.stamp}:{who}"
+    offers = cache.get(key)
+    if offers is None:
+        # My CECs has read the certifications: their numbers are known.
+        numbers = [c.number for c in view.certifications]
+        offers = list(services.offers_for(user, numbers=numbers)[:20])
+        cache.set(key, offers, 24 * 3600)
+    return {"offers": offers, "request": request}
 
 
 @register.inclusion_tag("reporting/_provider_word.html", takes_context=True)

@@ -14,7 +14,7 @@ from reporting import services
 from reporting.models import Dispute, ReportedCompletion, RosterBatch
 from tests.accounts.factories import ProfessionalFactory, ProviderStaffFactory
 from tests.catalog.factories import CourseFactory
-from tests.reporting.conftest import confirm, row
+from tests.reporting.conftest import accept, confirm, row
 from tracker import selectors
 from tracker import services as tracker_services
 from tracker.models import CreditEntry
@@ -331,3 +331,50 @@ def test_deciding_disputes_is_a_permission_of_its_own(client, reported, dual):
     assert client.get(reverse("tracker:professionals")).status_code == 403
     client.post(reverse("reporting:dispute-uphold", args=[dispute.pk]), {"note": "Sign-in sheet"})
     assert Dispute.objects.get().status == "upheld"
+
+
+OFFERED = "reported that you completed"
+
+
+def my_cecs(client) -> str:
+    return client.get(reverse("tracker:dashboard")).content.decode()
+
+
+def test_a_roster_posted_after_my_cecs_was_cached_is_offered_at_once(client, course):
+    """My CECs keeps its offers in the cache: a roster posted for the person reaches it."""
+    batch = services.stage(
+        course.provider, [row(email="Late@Example.com")], source="upload", course=course
+    )  # checked while nobody had the address: kept as claimable
+    person = ProfessionalFactory(email="late@example.com")
+    client.force_login(person)
+    assert OFFERED not in my_cecs(client)  # checked, not yet posted
+    assert OFFERED not in my_cecs(client)  # cached
+    confirm(batch)
+    assert OFFERED in my_cecs(client)
+    offer = ReportedCompletion.objects.get()
+    client.post(reverse("reporting:claim-decline", args=[offer.pk]))
+    assert OFFERED not in my_cecs(client)
+
+
+def test_an_offer_claimed_by_one_person_leaves_the_others_cached_page(client, course, today):
+    """Offered to two people (one by email, one by certification number): the one who claims
+    it takes it off the other's page too."""
+    batch = services.stage(
+        course.provider,
+        [row(email="twin@example.com", certification_number="ACE-445566", last_name="Doe")],
+        source="upload",
+        course=course,
+    )
+    confirm(batch)
+    twin = ProfessionalFactory(email="twin@example.com")
+    other = ProfessionalFactory(last_name="Doe")
+    tracker_services.certification_add(
+        user=other,
+        program=course.approvals.first().certifier.programs.first(),
+        earned_on=today - relativedelta(months=3),
+        number="ace-445566",
+    )
+    client.force_login(other)
+    assert OFFERED in my_cecs(client)
+    accept(completion=ReportedCompletion.objects.get(), user=twin)
+    assert OFFERED not in my_cecs(client)

@@ -175,3 +175,26 @@ def test_a_course_saved_without_a_new_name_leaves_its_holders_cached(holder, tod
     entry.course.title = "Renamed"
     entry.course.save(update_fields=["title"])
     assert stamp(holder) != before
+
+
+def test_the_cached_transcript_follows_its_cycles_entries(holder_client, holder, today):
+    entry = add(holder, today, number="CA55502")
+    cycle = Cycle.objects.get(certification__user=holder)
+    url = reverse("tracker:transcript", args=[cycle.pk])
+    assert "CA55502" in holder_client.get(url).content.decode()
+    course = entry.course
+    course.title = "Rowing Technique, renamed"
+    course.save()
+    assert "Rowing Technique, renamed" in holder_client.get(url).content.decode()
+    services.credit_delete(entry=entry, actor=holder)
+    html = holder_client.get(url).content.decode()
+    assert "CA55502" not in html
+    assert "No credits in this cycle." in html
+
+
+def test_the_empty_add_form_is_cached_but_its_token_is_new_each_time(holder_client):
+    first, second = page(holder_client), page(holder_client)
+    token = 'name="token" value="'
+    assert first.split(token)[1][:36] != second.split(token)[1][:36]
+    assert 'id="id_course_number"' in second
+    assert 'name="csrfmiddlewaretoken"' in second.split('id="add-cecs-form"')[1]
