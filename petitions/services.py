@@ -128,10 +128,14 @@ def _tell_reviewers(petition: Petition, kind: str, **facts) -> None:
     )
 
 
-def _certifier_of(petition: Petition) -> rules.Certifier | None:
+def _certifier_of(petition: Petition, known=None) -> rules.Certifier | None:
+    """The rules of the petition's certifier: from `known` ({id: rules.Certifier}, e.g. the
+    petitioner's cached evaluation) when it has them, else read (5 queries)."""
     if petition.certification_id is None:
         return None
     certifier_id = petition.certification.program.certifier_id
+    if known and certifier_id in known:
+        return known[certifier_id]
     return rulebook.certifiers_data({certifier_id})[certifier_id]
 
 
@@ -146,9 +150,9 @@ def petition_amount(petition: Petition, value: Decimal) -> str:
     return rules.amount(value, certifier.unit) if certifier else f"{value} CECs"
 
 
-def petition_cap(petition: Petition) -> Decimal | None:
+def petition_cap(petition: Petition, known=None) -> Decimal | None:
     """The most this petition may be awarded under its certifier's rule (None: no limit)."""
-    certifier = _certifier_of(petition)
+    certifier = _certifier_of(petition, known)
     if certifier is None:
         return None
     return rules.petition_limit(

@@ -246,12 +246,13 @@ def queue(request):
 
 
 def _review_context(request, petition, **forms):
-    current = [r for r in evaluation(petition.user_id).results if r.is_current]
+    found = evaluation(petition.user_id)  # cached until the petitioner's records change
+    current = [r for r in found.results if r.is_current]
     return {
         "petition": petition,
         "email_word": _email_word(petition),
         "counts_toward": counts_toward(petition),
-        "cap": services.petition_cap(petition),
+        "cap": services.petition_cap(petition, found.certifiers),
         "current_results": current,
         "approve_form": forms.get("approve_form")
         or ApproveForm(initial={"credit": petition.credit_requested}),

@@ -1,6 +1,7 @@
 """Settings shared by every environment. Values come from the environment, with
 development-safe defaults; `prod.py` removes the defaults that must not reach production."""
 
+import hashlib
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -279,12 +280,33 @@ PERIODIC_JOBS = [
 # every app server shares Redis (Django's own Redis cache) for the cache, and sessions are
 # read through it (`cached_db`: Redis first, the database behind it, so a Redis restart
 # signs nobody out). Nothing else changes: no code reads the backend.
+#
+# The cache holds rendered parts of pages and evaluations: its keys start with a digest of the
+# code and templates, so that after a deploy no server reads what the code before it wrote.
+
+
+def code_digest(root: Path = BASE_DIR) -> str:
+    """A digest of every Python module and template of the project (not of the venv)."""
+    digest = hashlib.blake2b(digest_size=6)
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        if folder.name in ("tests", "bench"):
+            continue
+        if not (folder / "__init__.py").exists() and folder.name != "templates":
+            continue  # only the apps, the glue package and the templates
+        for path in sorted(folder.rglob("*")):
+            if path.suffix in (".py", ".html") and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+CODE_DIGEST = code_digest()
 if REDIS_CONFIGURED:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": env("CACHE_REDIS_URL", REDIS_URL),
-            "KEY_PREFIX": env("CACHE_KEY_PREFIX", "cecportal"),
+            "KEY_PREFIX": f"{env('CACHE_KEY_PREFIX', 'cecportal')}:{CODE_DIGEST}",
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -198,3 +198,18 @@ def test_the_empty_add_form_is_cached_but_its_token_is_new_each_time(holder_clie
     assert first.split(token)[1][:36] != second.split(token)[1][:36]
     assert 'id="id_course_number"' in second
     assert 'name="csrfmiddlewaretoken"' in second.split('id="add-cecs-form"')[1]
+
+
+def test_the_cached_csv_follows_the_ledger(holder_client, holder, today):
+    def csv_text():
+        response = holder_client.get(reverse("tracker:export-csv"))
+        return b"".join(response.streaming_content).decode()
+
+    entry = add(holder, today, number="CA55503")
+    assert "CA55503" in csv_text() and "CA55503" in csv_text()  # the second from the cache
+    course = entry.course
+    course.title = "Sled Pushing, renamed"
+    course.save()
+    assert "Sled Pushing, renamed" in csv_text()
+    services.credit_delete(entry=entry, actor=holder)
+    assert "CA55503" not in csv_text()
