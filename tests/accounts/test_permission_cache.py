@@ -81,3 +81,35 @@ def test_one_persons_permissions_are_not_anothers(client, reviewer, professional
     assert status(client) == 200
     client.force_login(professional)
     assert status(client) == 403
+
+
+def menus(client) -> str:
+    html = client.get(reverse("catalog:course-list")).content.decode()
+    return html.split("<header>", 1)[1].split("</header>", 1)[0]
+
+
+def test_the_cached_header_follows_roles_and_the_page(client, professional):
+    client.force_login(professional)
+    assert "Petition queue" not in menus(client)
+    assert "Petition queue" not in menus(client)  # from the cache
+    professional.groups.add(Group.objects.get(name=REVIEWER))
+    header = menus(client)
+    assert "Petition queue" in header and "Course registrations" in header
+    professional.user_permissions.add(permission("petitions.review_petition"))
+    Group.objects.get(name=REVIEWER).permissions.remove(permission("petitions.review_petition"))
+    assert "Petition queue" in menus(client)  # still held directly
+    professional.user_permissions.clear()
+    assert "Petition queue" not in menus(client)
+    # The page being shown is marked in the menu: My CECs here, the catalog above.
+    mine = client.get(reverse("tracker:dashboard")).content.decode()
+    assert 'href="/my/cecs/">My CECs' in mine.replace('active" aria-current="page"', "")
+    assert 'active" aria-current="page" href="/my/cecs/"' in mine
+    assert 'active" aria-current="page" href="/catalog/"' in menus(client)
+
+
+def test_one_persons_address_is_not_in_anothers_header(client, professional, reviewer):
+    client.force_login(professional)
+    assert professional.email in menus(client)
+    client.force_login(reviewer)
+    header = menus(client)
+    assert reviewer.email in header and professional.email not in header
