@@ -229,8 +229,12 @@ def entry_hide(request, pk):
 @require_POST
 def entry_unhide(request, pk):
     entry = _own_entry(request, pk)
-    tracker_services.credit_unhide(entry=entry, actor=request.user)
-    messages.success(request, "Counted in your totals again.")
+    try:
+        tracker_services.credit_unhide(entry=entry, actor=request.user)
+    except ValidationError as error:
+        _say(request, error)
+    else:
+        messages.success(request, "Counted in your totals again.")
     return redirect(entry)
 
 

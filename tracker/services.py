@@ -508,7 +508,9 @@ def _refuse_repeat(*, user, kind, course, cpr_card, program, petition, completio
     )
     if candidate.repeat_key is None:
         return
-    others = CreditEntry.objects.owned_by(user).prefetch_related("claims")
+    # A hidden entry is no input to the rules: it blocks nothing (credit_unhide checks).
+    others = CreditEntry.objects.owned_by(user).filter(hidden_at__isnull=True)
+    others = others.prefetch_related("claims")
     if entry is not None:
         others = others.exclude(pk=entry.pk)
     key_filter = {
@@ -871,12 +873,44 @@ def credit_hide(*, entry: CreditEntry, actor, reason: str) -> CreditEntry:
     return entry
 
 
+def _refuse_repeat_of_hidden(entry: CreditEntry) -> None:
+    """While it was hidden, the same course may have been logged again in the same cycle:
+    counting it again would count the course twice there (no repeats)."""
+    candidate = selectors.entry_data(
+        CreditEntry.objects.prefetch_related("claims").get(pk=entry.pk)
+    )
+    if candidate.repeat_key is None or entry.course_id is None:
+        return
+    others = (
+        CreditEntry.objects.owned_by(entry.user_id)
+        .filter(hidden_at__isnull=True, course_id=entry.course_id)
+        .exclude(pk=entry.pk)
+        .prefetch_related("claims")
+    )
+    existing = [selectors.entry_data(e) for e in others]
+    certifications = [
+        selectors.certification_data(c) for c in selectors.certifications_of(entry.user_id)
+    ]
+    conflicts = rules.repeat_conflicts(
+        entry=candidate, existing=existing, certifications=certifications
+    )
+    blocked = {r.certifier_id for r in conflicts}
+    held = {c.certifier_id for c in certifications}  # what it counts toward, as when added
+    if conflicts and all(
+        c.certifier_id in blocked for c in candidate.claims if c.certifier_id in held
+    ):
+        raise ValidationError(
+            [r.reason + " Delete that entry first to count this one." for r in conflicts]
+        )
+
+
 @transaction.atomic
 def credit_unhide(*, entry: CreditEntry, actor) -> CreditEntry:
     """Count a hidden entry again."""
     entry = CreditEntry.objects.select_for_update().get(pk=entry.pk)
     if entry.hidden_at is None:
         return entry
+    _refuse_repeat_of_hidden(entry)
     entry.hidden_at = None
     entry.hidden_reason = ""
     history_note(entry, by=actor, why="Counted again")

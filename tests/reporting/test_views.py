@@ -378,3 +378,28 @@ def test_an_offer_claimed_by_one_person_leaves_the_others_cached_page(client, co
     assert OFFERED in my_cecs(client)
     accept(completion=ReportedCompletion.objects.get(), user=twin)
     assert OFFERED not in my_cecs(client)
+
+
+def test_a_hidden_report_does_not_block_logging_the_course_oneself(client, reported, dual, course):
+    """The provider reported the wrong day: hidden, the person logs the course on the right
+    one. Counting the report again would count the course twice in the cycle: refused."""
+    client.force_login(dual)
+    tracker_services.credit_hide(entry=reported, actor=dual, reason="Wrong day")
+    assert _ace_total(dual) == D("0")
+    own = tracker_services.credit_add(
+        user=dual,
+        kind="approved_course",
+        course=course,
+        completion_date=reported.completion_date - relativedelta(days=2),
+    )
+    assert _ace_total(dual) == D("0.3")
+    response = client.post(reverse("reporting:entry-unhide", args=[reported.pk]), follow=True)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Delete that entry first" in html
+    assert CreditEntry.objects.get(pk=reported.pk).hidden_at is not None
+    assert _ace_total(dual) == D("0.3")
+    tracker_services.credit_delete(entry=own, actor=dual)
+    client.post(reverse("reporting:entry-unhide", args=[reported.pk]))
+    assert CreditEntry.objects.get(pk=reported.pk).hidden_at is None
+    assert _ace_total(dual) == D("0.3")
