@@ -50,6 +50,7 @@ from cecportal import inputs
 from . import selectors
 from .models import Course, ImportBatch, ImportRow, Provider, Session
 from .numbers import InvalidCourseNumber, normalize_number
+from .services import MAX_CEC, MAX_HOURS
 
 REQUIRED = (
     "number",
@@ -109,8 +110,6 @@ EXAMPLE = (
 )
 
 BATCH = 1000
-MAX_CEC = Decimal("999.9")
-MAX_HOURS = Decimal("9999.99")
 MAX_DESCRIPTION = 10_000
 FORMAT_ALIASES = {
     **{value: value for value in Course.Format.values},

@@ -367,11 +367,21 @@ def _write_sessions(course: Course, sessions: list[dict], hours_per_unit: Decima
     )
 
 
+# What one course or session may be worth, and its hours (the columns' sizes; the importer's).
+MAX_CEC = Decimal("999.9")
+MAX_HOURS = Decimal("9999.99")
+
+
 def _hours(cec_value, contact_hours, hours_per_unit: Decimal) -> Decimal | None:
     """The hours given, or else the CEC value in the home certifier's hours (0.3 CEC: 3)."""
+    if cec_value is not None and Decimal(cec_value) > MAX_CEC:
+        raise ValidationError({"cec_value": f"A course or session gives at most {MAX_CEC} CECs."})
     if contact_hours is not None:
         return Decimal(contact_hours)
-    return selectors.hours_from_cec(cec_value, hours_per_unit)
+    hours = selectors.hours_from_cec(cec_value, hours_per_unit)
+    if hours is not None and hours > MAX_HOURS:
+        raise ValidationError({"cec_value": "That many CECs is more hours than any course takes."})
+    return hours
 
 
 @transaction.atomic

@@ -261,3 +261,31 @@ def test_the_422_message_names_the_fields_at_fault(client, auth):
     error = _assert_error(_post(client, body, auth), 422, "invalid")
     assert error["message"].startswith("The request is not valid: online.title:")
     assert error["details"][0]["loc"] == ["body", "online", "title"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"cec_value": "3600"}, "cec_value"),  # 36,000 hours: more than any course
+        ({"cec_value": "999.9"}, None),  # the largest: 9,999 hours
+        (
+            {
+                "delivery_format": "conference",
+                "sessions": [{"code": "S1", "title": "Keynote", "cec_value": "1200"}],
+            },
+            "cec_value",
+        ),
+    ],
+)
+def test_a_course_worth_more_than_any_course_is_refused_and_nothing_stored(
+    client, staff, auth, body, field
+):
+    body = {"title": "Marathon", "delivery_format": "online"} | body
+    before = Course.objects.count()
+    response = _post(client, body, auth)
+    if field is None:
+        assert response.status_code == 201, response.content
+        return
+    assert response.status_code == 422, response.content
+    assert field in response.content.decode()
+    assert Course.objects.count() == before
