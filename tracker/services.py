@@ -875,33 +875,22 @@ def credit_hide(*, entry: CreditEntry, actor, reason: str) -> CreditEntry:
 
 def _refuse_repeat_of_hidden(entry: CreditEntry) -> None:
     """While it was hidden, the same course may have been logged again in the same cycle:
-    counting it again would count the course twice there (no repeats)."""
-    candidate = selectors.entry_data(
-        CreditEntry.objects.prefetch_related("claims").get(pk=entry.pk)
-    )
-    if candidate.repeat_key is None or entry.course_id is None:
-        return
-    others = (
-        CreditEntry.objects.owned_by(entry.user_id)
-        .filter(hidden_at__isnull=True, course_id=entry.course_id)
-        .exclude(pk=entry.pk)
-        .prefetch_related("claims")
-    )
-    existing = [selectors.entry_data(e) for e in others]
+    counting it again would count the course twice there (the same no-repeat check as when
+    an entry is added)."""
     certifications = [
         selectors.certification_data(c) for c in selectors.certifications_of(entry.user_id)
     ]
-    conflicts = rules.repeat_conflicts(
-        entry=candidate, existing=existing, certifications=certifications
-    )
-    blocked = {r.certifier_id for r in conflicts}
     held = {c.certifier_id for c in certifications}  # what it counts toward, as when added
-    if conflicts and all(
-        c.certifier_id in blocked for c in candidate.claims if c.certifier_id in held
-    ):
+    claims = [c for c in selectors.entry_data(entry).claims if c.certifier_id in held]
+    try:
+        _refuse_repeat(user=entry.user_id, kind=entry.kind, course=entry.course,
+                       cpr_card=entry.cpr_card, program=entry.program, petition=entry.petition,
+                       completion_date=entry.completion_date, claims=claims,
+                       certifications=certifications, entry=entry)  # fmt: skip
+    except ValidationError as error:
         raise ValidationError(
-            [r.reason + " Delete that entry first to count this one." for r in conflicts]
-        )
+            [f"{m} Delete that entry first to count this one." for m in error.messages]
+        ) from None
 
 
 @transaction.atomic
