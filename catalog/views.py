@@ -9,11 +9,13 @@ from django.db.models import Count
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.decorators import course_reviewer_required, provider_staff_required
 from accounts.models import User
+from cecportal import versions
 from notices.services import delivery_word
 
 from . import importer, selectors, services
@@ -65,27 +67,36 @@ def course_list(request):
     form = CatalogSearchForm(request.GET or None)
     filters = form.filters()
     today = timezone.localdate()
-    courses = Course.objects.public().select_related("provider")
-    match filters["status"]:
-        case "current":
-            courses = courses.current(today)
-        case "expired":
-            courses = courses.expired(today)
-        case "retired":
-            courses = courses.filter(status=Course.Status.RETIRED)
-        case _:
-            courses = courses.approved()
-    if filters["format"]:
-        courses = courses.filter(delivery_format=filters["format"])
-    if filters["q"]:
-        courses = courses.search(filters["q"])
-    # No count (a search or the whole catalog would count every row) and "after this one"
-    # links: every page costs what the first does.
-    page_obj = keyset_page(request, courses, key="number", per_page=PER_PAGE)
+
+    def page():
+        courses = Course.objects.public().select_related("provider")
+        match filters["status"]:
+            case "current":
+                courses = courses.current(today)
+            case "expired":
+                courses = courses.expired(today)
+            case "retired":
+                courses = courses.filter(status=Course.Status.RETIRED)
+            case _:
+                courses = courses.approved()
+        if filters["format"]:
+            courses = courses.filter(delivery_format=filters["format"])
+        if filters["q"]:
+            courses = courses.search(filters["q"])
+        # No count (a search or the whole catalog would count every row) and "after this one"
+        # links: every page costs what the first does.
+        return keyset_page(request, courses, key="number", per_page=PER_PAGE)
+
+    # The same for everyone: read only when the page is not cached under the catalog's version.
     return render(
         request,
         "catalog/course_list.html",
-        {"form": form, "page_obj": page_obj, "today": today},
+        {
+            "form": form,
+            "page_obj": SimpleLazyObject(page),
+            "today": today,
+            "shared_key": versions.page_key(request, "catalog"),
+        },
     )
 
 
@@ -93,17 +104,27 @@ def course_list(request):
 @require_safe
 def course_detail(request, pk):
     course = get_object_or_404(Course.objects.public().select_related("provider"), pk=pk)
-    sessions = list(course.sessions.all()) if course.is_conference else []
+    today = timezone.localdate()
+
+    def more():
+        sessions = list(course.sessions.all()) if course.is_conference else []
+        return {
+            "sessions": sessions,
+            "sessions_total": sum((s.cec_value for s in sessions), start=0),
+            "hours_total": selectors.contact_hours_of(course, sessions) if sessions else None,
+            "approvals": list(course.approvals.select_related("certifier")),
+        }
+
+    # The same for everyone: the sessions and approvals are read only when the page is not
+    # cached under the catalog's version.
     return render(
         request,
         "catalog/course_detail.html",
         {
             "course": course,
-            "sessions": sessions,
-            "sessions_total": sum((s.cec_value for s in sessions), start=0),
-            "hours_total": selectors.contact_hours_of(course, sessions) if sessions else None,
-            "approvals": list(course.approvals.select_related("certifier")),
-            "today": timezone.localdate(),
+            "more": SimpleLazyObject(more),
+            "today": today,
+            "shared_key": versions.page_key(request, "catalog", when=f"{pk}:{today}"),
         },
     )
 
@@ -161,11 +182,22 @@ def lookup_json(request):
 @provider_staff_required
 @require_safe
 def provider_courses(request):
-    courses = Course.objects.owned_by(request.user).order_by("-submitted_at", "-pk")
+    def page():
+        courses = Course.objects.owned_by(request.user).order_by("-submitted_at", "-pk")
+        return _page(request, courses)
+
+    # The same for the provider's whole staff: read only when not cached under the catalog's
+    # version.
     return render(
         request,
         "catalog/provider_courses.html",
-        {"page_obj": _page(request, courses), "provider": request.user.provider},
+        {
+            "page_obj": SimpleLazyObject(page),
+            "provider": SimpleLazyObject(lambda: request.user.provider),
+            "shared_key": versions.page_key(
+                request, "catalog", when=f"provider-{request.user.provider_id}"
+            ),
+        },
     )
 
 
@@ -297,10 +329,17 @@ def provider_course_withdraw(request, pk):
 @course_reviewer_required
 @require_safe
 def review_queue(request):
-    courses = Course.objects.review_queue().annotate(session_count=Count("sessions"))
-    page_obj = queue_page(request, courses, per_page=PER_PAGE)
-    total = Course.objects.pending().count()
-    return render(request, "catalog/review_queue.html", {"page_obj": page_obj, "total": total})
+    def contents():
+        courses = Course.objects.review_queue().annotate(session_count=Count("sessions"))
+        page_obj = queue_page(request, courses, per_page=PER_PAGE)
+        return {"page_obj": page_obj, "total": Course.objects.pending().count()}
+
+    # The same for every reviewer: read only when not cached under the catalog's version.
+    return render(
+        request,
+        "catalog/review_queue.html",
+        {"queue": SimpleLazyObject(contents), "shared_key": versions.page_key(request, "catalog")},
+    )
 
 
 def _review_page(

@@ -4,11 +4,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.decorators import petition_reviewer_required
 from accounts.roles import REVIEW_PETITIONS
 from catalog.paging import queue_page
+from cecportal import versions
 from cecportal.files import private_file_response
 from notices.services import delivery_word
 from tracker.selectors import current_cycles_on, evaluation
@@ -213,33 +215,38 @@ def queue(request):
     filters = QueueFilterForm(request.GET)
     chosen = filters.values()
     now = timezone.now()
-    petitions = (
-        Petition.objects.for_queue()
-        .with_status(chosen["status"])
-        .of_type(chosen["type"])
-        .aged(chosen["age"], now=now, target_days=settings.PETITION_TARGET_DAYS)
-        .first_come_first_served()
-    )
-    # "After this one" pages: no page sorts or skips over the petitions before it.
-    page_obj = queue_page(request, petitions, per_page=QUEUE_PAGE_SIZE)
-    rows = [
-        {
-            "petition": p,
-            "age": p.age_days(now),
-            "overdue": p.is_overdue(now),
-            "left": settings.PETITION_TARGET_DAYS - p.age_days(now),
-        }
-        for p in page_obj
-    ]
+
+    def contents():
+        petitions = (
+            Petition.objects.for_queue()
+            .with_status(chosen["status"])
+            .of_type(chosen["type"])
+            .aged(chosen["age"], now=now, target_days=settings.PETITION_TARGET_DAYS)
+            .first_come_first_served()
+        )
+        # "After this one" pages: no page sorts or skips over the petitions before it.
+        page_obj = queue_page(request, petitions, per_page=QUEUE_PAGE_SIZE)
+        rows = [
+            {
+                "petition": p,
+                "age": p.age_days(now),
+                "overdue": p.is_overdue(now),
+                "left": settings.PETITION_TARGET_DAYS - p.age_days(now),
+            }
+            for p in page_obj
+        ]
+        return {"page_obj": page_obj, "rows": rows, "total": petitions.count()}
+
+    # The same for every reviewer: read only when not cached under the petitions' version and
+    # this minute (the ages and "overdue" are as of the minute; a decision shows at once).
     return render(
         request,
         "petitions/queue.html",
         {
             "filters": QueueFilterForm(initial=chosen),
             "chosen": chosen,
-            "page_obj": page_obj,
-            "total": petitions.count(),
-            "rows": rows,
+            "queue": SimpleLazyObject(contents),
+            "shared_key": versions.page_key(request, "petitions", when=f"{now:%Y-%m-%dT%H:%M}"),
             "target_days": settings.PETITION_TARGET_DAYS,
         },
     )

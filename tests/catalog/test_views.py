@@ -309,7 +309,7 @@ class TestReview:
         Course.objects.filter(pk=older.pk).update(submitted_at=now - datetime.timedelta(days=3))
         CourseFactory(title="Approved already")
         client.force_login(reviewer)
-        page = client.get(reverse("catalog:review-queue")).context["page_obj"]
+        page = client.get(reverse("catalog:review-queue")).context["queue"]["page_obj"]
         assert [c.title for c in page] == ["Older", "Newer"]
 
     def test_approve(self, client, reviewer, django_capture_on_commit_callbacks):
