@@ -151,14 +151,17 @@ def _lookup(request):
 @vary_on_headers("HX-Request")
 def lookup(request):
     """The lookup as an htmx fragment (for the My CECs form), or as a page of its own."""
-    result, date_note = _lookup(request)
-    asked = any(k in request.GET for k in ("number", "course_number"))
+    # The answer is the same for everyone asking this: read only when it is not cached under
+    # the catalog's version, the date and the question.
+    number = request.GET.get("number", request.GET.get("course_number", ""))
+    on, date_note = _lookup_date(request)
     context = {
-        "result": result,
-        "asked": asked,
+        "result": SimpleLazyObject(lambda: services.course_lookup(number[:2000], on=on)),
+        "asked": any(k in request.GET for k in ("number", "course_number")),
         "date_note": date_note,
         "pick": request.GET.get("pick") == "1",
         "number": request.GET.get("number", "")[:64],
+        "shared_key": versions.page_key(request, "catalog"),
     }
     template = "catalog/lookup.html"
     if request.htmx:

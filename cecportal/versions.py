@@ -29,10 +29,13 @@ WATCHED = {
         "tracker_certifier": None,
         "accounts_user": ("email",),
     },
-    # The petition queue: petitions, their documents, and the petitioners' names.
+    # The petition queue and a petition's page: petitions, their documents and history, the
+    # names of the programs they count toward, and the names of petitioners and reviewers.
     "petitions": {
         "petitions_petition": None,
-        "petitions_petitiondocument": None,
+        "petitions_document": None,
+        "petitions_petitionevent": None,
+        "tracker_program": None,
         "accounts_user": ("first_name", "last_name", "email"),
     },
 }

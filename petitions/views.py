@@ -252,15 +252,29 @@ def queue(request):
     )
 
 
-def _review_context(request, petition, **forms):
+def _review_side(petition):
     found = evaluation(petition.user_id)  # cached until the petitioner's records change
-    current = [r for r in found.results if r.is_current]
+    return {
+        "current_results": [r for r in found.results if r.is_current],
+        "cap": services.petition_cap(petition, found.certifiers),
+    }
+
+
+def _review_context(request, petition, **forms):
+    history_key = versions.page_key(
+        request, "petitions", when=f"{petition.pk}:{petition.user.records_stamp}"
+    )
     return {
         "petition": petition,
+        # The petition, its documents and its history, and the petitioner's current cycles
+        # and the cap: read only when they are not cached under the petitions' version, the
+        # petitioner's records and the date.
+        "history": SimpleLazyObject(lambda: _reviewable(petition.pk)),
+        "history_key": history_key,
+        "side": SimpleLazyObject(lambda: _review_side(petition)),
+        "side_key": f"{history_key}:{timezone.localdate()}",
         "email_word": _email_word(petition),
-        "counts_toward": counts_toward(petition),
-        "cap": services.petition_cap(petition, found.certifiers),
-        "current_results": current,
+        "counts_toward": SimpleLazyObject(lambda: counts_toward(petition)),
         "approve_form": forms.get("approve_form")
         or ApproveForm(initial={"credit": petition.credit_requested}),
         "deny_form": forms.get("deny_form") or DenyForm(),
@@ -277,7 +291,9 @@ def _reviewable(pk):
 @petition_reviewer_required
 @require_safe
 def review(request, pk):
-    petition = _reviewable(pk)
+    petition = get_object_or_404(
+        Petition.objects.select_related("user", "decided_by", "certification__program"), pk=pk
+    )
     return render(request, "petitions/review.html", _review_context(request, petition))
 
 

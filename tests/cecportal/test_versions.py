@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +17,7 @@ from catalog import services as catalog_services
 from catalog.models import Course, Provider, Session
 from cecportal import versions
 from petitions import services as petition_services
-from petitions.models import Petition
+from petitions.models import Document, Petition, PetitionEvent
 from tests.accounts.factories import ProfessionalFactory, ProviderStaffFactory
 from tests.catalog.factories import (
     ConferenceFactory,
@@ -25,6 +26,8 @@ from tests.catalog.factories import (
     ProviderFactory,
 )
 from tests.petitions.factories import PetitionFactory
+from tests.tracker.factories import CertificationFactory, ProgramFactory, seeded_certifier
+from tracker import services as tracker_services
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +39,11 @@ def changes(name, write):
 
 
 class TestTheDatabaseKeepsTheVersions:
+    def test_every_table_watched_is_a_table_of_the_project(self):
+        tables = {model._meta.db_table for model in apps.get_models()}
+        watched = {table for watched in versions.WATCHED.values() for table in watched}
+        assert watched <= tables
+
     def test_every_kind_of_write_to_the_catalog_changes_its_version(self):
         course = CourseFactory()
         assert changes("catalog", lambda: CourseFactory())
@@ -66,6 +74,18 @@ class TestTheDatabaseKeepsTheVersions:
     def test_petitions_and_the_petitioners_names_change_the_queues_version(self):
         petition = PetitionFactory()
         assert changes("petitions", lambda: PetitionFactory())
+        assert changes(
+            "petitions",
+            lambda: Document.objects.create(
+                petition=petition, file="x.pdf", label="x.pdf", content_type="text/x", size=1
+            ),
+        )
+        assert changes(
+            "petitions",
+            lambda: PetitionEvent.objects.create(
+                petition=petition, from_status="submitted", to_status="under_review"
+            ),
+        )
         assert changes(
             "petitions", lambda: Petition.objects.filter(pk=petition.pk).update(status="withdrawn")
         )
@@ -200,3 +220,32 @@ class TestCachedPagesShowEveryChangeAtOnce:
         assertContains(client.get(url), "0 days")
         at(monkeypatch, datetime.datetime(2030, 3, 2, 9, 1))
         assertContains(client.get(url), "1 day")
+
+    def test_petition_review_page(self, client, reviewer):
+        petition = PetitionFactory(course_title="Aqua fitness workshop")
+        client.force_login(reviewer)
+        url = reverse("petitions:review", args=[petition.pk])
+        assertContains(client.get(url), "No documents.")
+        Document.objects.create(
+            petition=petition, file="p.pdf", label="receipt.pdf", content_type="application/pdf",
+            size=10,
+        )  # fmt: skip
+        assertContains(client.get(url), "receipt.pdf")
+        petition_services.petition_start_review(petition=petition, reviewer=reviewer)
+        User.objects.filter(pk=reviewer.pk).update(first_name="Rita", last_name="Reviewer")
+        assertContains(client.get(url), "Rita Reviewer")
+
+    def test_petition_review_page_follows_the_petitioners_ledger(self, client, reviewer):
+        ace = ProgramFactory(certifier=seeded_certifier("ace"))
+        certification = CertificationFactory(program=ace)
+        petition = PetitionFactory(user=certification.user)
+        client.force_login(reviewer)
+        url = reverse("petitions:review", args=[petition.pk])
+        assertContains(client.get(url), "0.0 of 2.0")
+        tracker_services.credit_add(
+            user=certification.user,
+            kind="approved_course",
+            course=CourseFactory(cec_value=Decimal("0.7")),
+            completion_date=timezone.localdate() - datetime.timedelta(days=10),
+        )
+        assertContains(client.get(url), "0.7 of 2.0")
