@@ -6,7 +6,9 @@ PostgreSQL; each page's cost in baselines (a signed-in empty view measured betwe
     SCALE=tenth DURATION=5s DB=sqlite make bench-load      # a quick run
 
 Settings (environment): SCALE=tenth|full|hundredth|all (default all = tenth and full),
-DB=sqlite|postgres|all (default all), DURATION (wrk's -d, default 10s), CONNECTIONS (16),
+DB=sqlite|postgres|all (default all), DURATION (each page's time under wrk, and the baseline's
+beside it, default 10s), ROUNDS (3: the page and its baseline taken in turns, the median of the
+rounds' ratios reported), CONNECTIONS (16),
 BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/; the databases are
 cecportal_load_<scale>). The data sets are built once and reused (var/load-<scale>.sqlite3).
 """
@@ -17,6 +19,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -28,6 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/")
 DURATION = os.environ.get("DURATION", "10s")
+# Each page is measured in ROUNDS rounds of DURATION / ROUNDS, each beside its own baseline.
+ROUNDS = max(1, int(os.environ.get("ROUNDS", "3")))
 CONNECTIONS = int(os.environ.get("CONNECTIONS", "16"))
 BASELINE = "/__bench__/signed-in/"
 
@@ -145,7 +150,13 @@ def _ms(text: str) -> float:
 
 
 def wrk(port: int, path: str, cookie: str, duration: str = DURATION) -> dict:
-    """req/s, p50 and p99 in ms of GET path under wrk; every answer must be a 2xx."""
+    """req/s, p50 and p99 in ms of GET path under wrk; every answer must be a 2xx.
+
+    One connection per request, as a proxy in front of gunicorn opens them by default (nginx
+    speaks HTTP/1.0 to its upstream unless told otherwise). With keep-alive, one gthread worker
+    can take most of wrk's 16 lasting connections and the other few: the same page then
+    measures at one worker's speed or two from one run to the next (seen: 620-1,720 req/s for
+    the baseline in six runs of 2 s; 1,310-1,530 with a connection per request)."""
     # A one-off check first: a redirect to the login page would measure the wrong page.
     request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Cookie": cookie})
     try:
@@ -156,7 +167,7 @@ def wrk(port: int, path: str, cookie: str, duration: str = DURATION) -> dict:
         raise RuntimeError(f"GET {path} answered {error.code}") from None
     out = subprocess.run(
         ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{duration}", "--latency", "--timeout", "30s",
-         "-H", f"Cookie: {cookie}", f"http://127.0.0.1:{port}{path}"],
+         "-H", f"Cookie: {cookie}", "-H", "Connection: close", f"http://127.0.0.1:{port}{path}"],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     if "Non-2xx" in out:
@@ -191,34 +202,49 @@ def _drain(port: int, cookie: str) -> None:
         time.sleep(0.5)
 
 
+def _segment() -> str:
+    """wrk's duration for one round of a page or of the baseline: DURATION over ROUNDS."""
+    return f"{max(2, round(_seconds(DURATION) / ROUNDS))}s"
+
+
 def measure(db: str, scale: str) -> dict:
     setup = prepare(db, scale)
     server = Server(database_url(db, scale))
     try:
         cookies = setup["cookies"]
-        half = f"{max(1, int(DURATION.rstrip('s')) // 2)}s" if DURATION.endswith("s") else DURATION
+        segment = _segment()
         wrk(server.port, BASELINE, cookies["professional"], "2s")  # warm both workers
-        before = wrk(server.port, BASELINE, cookies["professional"], half)
         results = {}
         for label, role, path in setup["pages"]:
-            page = wrk(server.port, path, cookies[role])
-            _drain(server.port, cookies[role])
-            after = wrk(server.port, BASELINE, cookies[role], half)
-            baseline_rps = (before["rps"] + after["rps"]) / 2
-            if page["rps"]:
-                page["cost"] = baseline_rps / page["rps"]
-            else:  # no request finished in the window: at least this many baselines
-                page["cost"] = baseline_rps * _seconds(DURATION)
-                page["at_least"] = True
-            page["baseline_rps"] = baseline_rps
+            # ROUNDS rounds of the page then the baseline, side by side: the cost is the median
+            # of the rounds' ratios, so that a slow moment of the machine moves one round only.
+            rounds = []
+            for _ in range(ROUNDS):
+                page = wrk(server.port, path, cookies[role], segment)
+                _drain(server.port, cookies[role])
+                base = wrk(server.port, BASELINE, cookies[role], segment)
+                if page["rps"]:
+                    page["cost"] = base["rps"] / page["rps"]
+                else:  # no request finished in the window: at least this many baselines
+                    page["cost"] = base["rps"] * _seconds(segment)
+                    page["at_least"] = True
+                page["baseline_rps"] = base["rps"]
+                rounds.append(page)
+            costs = sorted(r["cost"] for r in rounds)
+            page = {
+                key: statistics.median(r[key] for r in rounds)
+                for key in ("rps", "p50", "p99", "cost", "baseline_rps")
+            }
+            page["at_least"] = any(r.get("at_least") for r in rounds)
+            page["spread"] = costs[-1] / costs[0] if costs[0] else 1.0
+            page["rounds"] = [round(c, 2) for c in costs]
             results[label] = page
             print(
                 f"  {db:<8} {scale:<9} {label:<44} {page['rps']:8.1f} req/s  "
                 f"p50 {page['p50']:8.1f} ms  p99 {page['p99']:8.1f} ms  "
-                f"{page['cost']:6.1f} baselines",
+                f"{page['cost']:6.1f} baselines (rounds {', '.join(f'{c:.1f}' for c in costs)})",
                 flush=True,
             )
-            before = after
         rss = server.worker_rss_mb()
         print(f"  {db:<8} {scale:<9} largest gunicorn worker after the run: {rss:.0f} MB")
         return {"pages": results, "rss_mb": rss, "targets": dict(setup["targets"])}
@@ -238,8 +264,10 @@ def _wanted():
 
 
 def report(runs: dict) -> str:
-    print("\n| page | db | scale | req/s | p50 ms | p99 ms | baselines | target | growth |")
-    print("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print(
+        "\n| page | db | scale | req/s | p50 ms | p99 ms | baselines | rounds | target | growth |"
+    )
+    print("| --- | --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |")
     worst, worst_growth = None, None
     for (db, scale), run in runs.items():
         for label, page in run["pages"].items():
@@ -249,6 +277,7 @@ def report(runs: dict) -> str:
             print(
                 f"| {label} | {db} | {scale} | {page['rps']:.1f} | {page['p50']:.1f} | "
                 f"{page['p99']:.1f} | {'≥' if page.get('at_least') else ''}{page['cost']:.1f} | "
+                f"{'–'.join(f'{c:.1f}' for c in page.get('rounds', [])[:: max(1, ROUNDS - 1)])} | "
                 f"{target or '—'} | "
                 f"{f'{growth:.2f}×' if growth else '—'} |"
             )
