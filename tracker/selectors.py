@@ -370,13 +370,22 @@ class Snapshot:
     on the ledger as rows. A page whose parts come from the fragment cache reads only the
     stamp, the certifications and the certifiers."""
 
-    def __init__(self, user, *, today, stamp, certifications, window, ids):
+    def __init__(self, user, *, today, stamp, window, ids, certifications=None):
         self.user_id = user if isinstance(user, int) else user.pk
         self.today = today
         self.stamp = stamp
-        self.certifications = certifications
+        if certifications is not None:
+            self.certifications = certifications
         self._window, self._ids = window, ids
-        self._certs_by_id = {c.pk: c for c in certifications}
+
+    @cached_property
+    def certifications(self) -> list[Certification]:
+        """Read when first asked for: a page served from its cached parts never asks."""
+        return list(certifications_of(self.user_id))
+
+    @cached_property
+    def _certs_by_id(self) -> dict[int, Certification]:
+        return {c.pk: c for c in self.certifications}
 
     @cached_property
     def evaluation(self) -> Evaluation:
@@ -467,19 +476,23 @@ class Snapshot:
 
 
 def snapshot(
-    user, *, today: datetime.date | None = None, window: int | None = LEDGER_WINDOW, ids=None
+    user,
+    *,
+    today: datetime.date | None = None,
+    window: int | None = LEDGER_WINDOW,
+    ids=None,
+    stamp: str | None = None,
 ) -> Snapshot:
-    """A user's record for a page: the stamp and certifications (3 queries); the rest as the
-    page reads it (see `Snapshot`): the evaluation (none more when cached, 8 when not), the
-    cards (1) and a window on the ledger (`ledger_of`: the latest `window` rows,
+    """A user's record for a page: the stamp (1 query, none when the caller read it with the
+    person at the start of this request and wrote nothing since); the rest as the page reads
+    it (see `Snapshot`): the certifications (2), the evaluation (none more when cached, 8 when
+    not), the cards (1) and a window on the ledger (`ledger_of`: the latest `window` rows,
     `window=None` for all of them, `ids` for only those)."""
     user_id = user if isinstance(user, int) else user.pk
-    stamp = records_stamp(user_id)
     return Snapshot(
         user_id,
         today=today or timezone.localdate(),
-        stamp=stamp,
-        certifications=list(certifications_of(user_id)),
+        stamp=stamp or records_stamp(user_id),
         window=window,
         ids=ids,
     )

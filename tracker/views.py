@@ -142,7 +142,12 @@ def _read_form(request, view, item) -> CourseCreditForm:
 @require_safe
 def dashboard(request):
     whole = request.GET.get("ledger") == "all"
-    view = selectors.snapshot(request.user, window=None if whole else selectors.LEDGER_WINDOW)
+    # The stamp as read with the person at the start of this request, which writes nothing.
+    view = selectors.snapshot(
+        request.user,
+        window=None if whole else selectors.LEDGER_WINDOW,
+        stamp=request.user.records_stamp,
+    )
     item = reading_of(request, request.GET.get("reading"), CertificateReading.Purpose.COURSE)
     form = _read_form(request, view, item) if item is not None else None
     return render(request, "tracker/dashboard.html", _page_context(request, view, form))
