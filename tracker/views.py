@@ -624,9 +624,17 @@ def still_counts(request, pk):
 
 
 def _cycle_for(request, pk) -> Cycle:
+    # What a transcript shows of the cycle, its certification, owner and program (anything
+    # else is read if asked for).
     cycles = Cycle.objects.select_related(
         "certification__user", "certification__program__certifier"
-    )
+    ).only(
+        "starts_on", "ends_on", "renewed_on", "certification__earned_on",
+        "certification__number", "certification__user__email",
+        "certification__user__first_name", "certification__user__last_name",
+        "certification__user__records_stamp", "certification__program__name",
+        "certification__program__certifier__name", "certification__program__certifier__code",
+    )  # fmt: skip
     if not request.user.has_perm(VIEW_PROFESSIONALS):
         cycles = cycles.filter(certification__user=request.user)
     return get_object_or_404(cycles, pk=pk)
@@ -635,11 +643,16 @@ def _cycle_for(request, pk) -> Cycle:
 def transcript_context(request, pk) -> dict:
     """One certification's one cycle, for the page, the PDF and the ZIP alike."""
     cycle = _cycle_for(request, pk)
-    owner = cycle.certification.user
+    owner = cycle.certification.user  # read with the cycle, in this request: its stamp is fresh
     today = timezone.localdate()
-    stamp = selectors.records_stamp(owner.pk)
-    found = selectors.evaluation(owner, today=today, stamp=stamp)
-    result = next(r for r in found.results if r.cycle.id == cycle.pk)
+    stamp = owner.records_stamp
+
+    def cycle_result():
+        found = selectors.evaluation(owner, today=today, stamp=stamp)
+        return next(r for r in found.results if r.cycle.id == cycle.pk)
+
+    # The evaluation is read only where the page's parts are not cached.
+    result = SimpleLazyObject(cycle_result)
 
     @functools.cache
     def entries():
@@ -657,10 +670,11 @@ def transcript_context(request, pk) -> dict:
         ),
         # The table is the owner's records on this day: cached under their stamp (freshness).
         "rows_key": f"{selectors.EVALUATION_SHAPE}:{owner.pk}:{stamp}:{today}:{cycle.pk}",
-        "has_not_counted": bool(result.not_counted),
+        "cycle": cycle,
+        "has_not_counted": SimpleLazyObject(lambda: bool(result.not_counted)),
         "printed_on": today,
         "is_owner": owner.pk == request.user.pk,
-        "audit": Audit.objects.filter(cycle=cycle).first(),
+        "audit": Audit.objects.filter(cycle=cycle).only("outcome", "due_on").first(),
     }
 
 

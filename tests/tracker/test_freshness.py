@@ -3,6 +3,7 @@ write to a person's ledger, certifications, cycles or cards, to a course their l
 to the rules, is on the next page. The ledger shows a window, and all of it on asking."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -186,10 +187,14 @@ def test_the_cached_transcript_follows_its_cycles_entries(holder_client, holder,
     course.title = "Rowing Technique, renamed"
     course.save()
     assert "Rowing Technique, renamed" in holder_client.get(url).content.decode()
+    total = re.compile(r'id="transcript-total"><strong>([\d.]+)</strong>')
+    before = total.search(holder_client.get(url).content.decode()).group(1)
     services.credit_delete(entry=entry, actor=holder)
     html = holder_client.get(url).content.decode()
     assert "CA55502" not in html
     assert "No credits in this cycle." in html
+    # The totals above the table follow too.
+    assert Decimal(total.search(html).group(1)) == Decimal(before) - entry.credit
 
 
 def test_the_empty_add_form_is_cached_but_its_token_is_new_each_time(holder_client):
