@@ -284,6 +284,10 @@ def _review_context(request, petition, **forms):
     }
 
 
+# A person's columns the review page does not show.
+_UNSHOWN = ("password", "last_login", "is_superuser", "is_staff", "date_joined", "provider")
+
+
 def _reviewable(pk):
     return get_object_or_404(_with_history(Petition.objects.all()), pk=pk)
 
@@ -291,8 +295,13 @@ def _reviewable(pk):
 @petition_reviewer_required
 @require_safe
 def review(request, pk):
+    # The petition with the names the page shows; its certification, documents and history
+    # are read only where the page's parts are not cached.
     petition = get_object_or_404(
-        Petition.objects.select_related("user", "decided_by", "certification__program"), pk=pk
+        Petition.objects.select_related("user", "decided_by").defer(
+            *(f"{who}__{name}" for who in ("user", "decided_by") for name in _UNSHOWN)
+        ),
+        pk=pk,
     )
     return render(request, "petitions/review.html", _review_context(request, petition))
 
