@@ -103,16 +103,19 @@ def course_list(request):
 @login_not_required
 @require_safe
 def course_detail(request, pk):
-    course = get_object_or_404(Course.objects.public().select_related("provider"), pk=pk)
+    # What the page shows outside its cached part; the rest is read only when not cached.
+    course = get_object_or_404(Course.objects.public().only("number", "title"), pk=pk)
     today = timezone.localdate()
 
     def more():
-        sessions = list(course.sessions.all()) if course.is_conference else []
+        full = Course.objects.select_related("provider").get(pk=pk)
+        sessions = list(full.sessions.all()) if full.is_conference else []
         return {
+            "course": full,
             "sessions": sessions,
             "sessions_total": sum((s.cec_value for s in sessions), start=0),
-            "hours_total": selectors.contact_hours_of(course, sessions) if sessions else None,
-            "approvals": list(course.approvals.select_related("certifier")),
+            "hours_total": selectors.contact_hours_of(full, sessions) if sessions else None,
+            "approvals": list(full.approvals.select_related("certifier")),
         }
 
     # The same for everyone: the sessions and approvals are read only when the page is not
