@@ -1,6 +1,7 @@
 """Scale-out: two app servers (gunicorn, on two ports) against one PostgreSQL and one Redis.
 A session begun on one continues on the other; a certificate uploaded through one is served by
-the other (a shared upload store: a folder here, S3-compatible storage in a deployment)."""
+the other (a shared upload store: a folder here, S3-compatible storage in a deployment); a page
+cached by one is not served again after a write elsewhere."""
 
 import datetime
 import http.cookiejar
@@ -23,6 +24,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from PIL import Image
 
+from catalog.models import Course
 from tests.accounts.factories import PASSWORD, ProfessionalFactory
 from tests.catalog.factories import CourseFactory
 from tests.tracker.factories import CertificationFactory, CertifierFactory, ProgramFactory
@@ -214,3 +216,12 @@ def test_a_session_and_an_upload_cross_from_one_server_to_the_other(servers):
     _, fresh = browser.get(f"{two}/my/cecs/")
     assert f'id="entry-{entry.pk}"'.encode() not in fresh
     assert b"No credits yet" in fresh
+
+    # The catalog, cached on the second server under the catalog's version...
+    _, listed = browser.get(f"{two}/catalog/?q=strength")
+    assert b"Strength Basics" in listed
+    assert client.keys(f"{prefix}:*catalog-list*"), "the catalog page is not cached in Redis"
+    # ...shows a course retitled by another process on the very next request.
+    Course.objects.filter(pk=course.pk).update(title="Strength Basics, retitled")
+    _, listed = browser.get(f"{two}/catalog/?q=strength")
+    assert b"Strength Basics, retitled" in listed
