@@ -258,9 +258,7 @@ def retry_due(*, now: datetime.datetime | None = None) -> int:
 
 def delivery_word(about: str) -> str:
     """What a page may say about the newest email for `about`: never "emailed" before it is."""
-    email = (
-        Email.objects.filter(about=about).order_by("-created_at", "-id").only("status").first()
-    )
+    email = Email.objects.filter(about=about).order_by("-created_at", "-id").only("status").first()
     if email is None:
         return ""
     return {
