@@ -3,8 +3,8 @@ queues) is cached under the version of what it shows, and served from the cache 
 write changes that version.
 
 The table `cecportal_version` holds one row per name in `WATCHED`. Triggers on the tables a
-name watches give it a new random value on every insert, delete or update (of the columns
-listed, where some are), whatever made the write: a service, the admin, a bulk import, a
+name watches give it a new random value on every insert, delete or update (only updates of the
+columns listed, where some are), whatever made the write: a service, the admin, a bulk import, a
 cascade. A random value, not a count: a write rolled back leaves the old value, and the value
 it had meanwhile is never given again, so nothing cached under it is ever read.
 
@@ -17,7 +17,8 @@ from django.db import connection, connections
 
 TABLE = "cecportal_version"
 
-# name: {table: columns whose update changes the name (None: any column)}
+# name: {table: None for any insert, update or delete; or the columns whose update changes the
+# name (a row added or removed there is seen through the watched tables that point at it)}
 WATCHED = {
     # The catalog and its reviewers' queue: courses, their sessions and other certifiers'
     # approvals, providers, certifiers, and who registered a course (shown by email).
@@ -64,6 +65,10 @@ def _watchers() -> dict[str, tuple[list[str], set[str] | None]]:
     return out
 
 
+def _changed(columns, old: str, new: str, differs: str) -> str:
+    return " OR ".join(f"{old}.{c} {differs} {new}.{c}" for c in sorted(columns))
+
+
 def _sqlite(tables: set[str]) -> list[str]:
     sql = [
         f"CREATE TABLE IF NOT EXISTS {TABLE} (name varchar(40) PRIMARY KEY, value bigint NOT NULL)",
@@ -77,8 +82,11 @@ def _sqlite(tables: set[str]) -> list[str]:
         for op, event in (("insert", "INSERT"), ("update", update), ("delete", "DELETE")):
             trigger = f"{TABLE}_{table}_{op}"
             sql.append(f"DROP TRIGGER IF EXISTS {trigger}")
-            if table in tables:
-                sql.append(f"CREATE TRIGGER {trigger} AFTER {event} ON {table} BEGIN {bump} END")
+            if table in tables and (op == "update" or not columns):
+                when = f"WHEN {_changed(columns, 'old', 'new', 'IS NOT')} " if columns else ""
+                sql.append(
+                    f"CREATE TRIGGER {trigger} AFTER {event} ON {table} {when}BEGIN {bump} END"
+                )
     return sql
 
 
@@ -99,13 +107,20 @@ def _postgres(tables: set[str]) -> list[str]:
         sql.append(f"DROP TRIGGER IF EXISTS {trigger} ON {table}" if table in tables else "")
         if table not in tables:
             continue
-        update = f"UPDATE OF {', '.join(sorted(columns))}" if columns else "UPDATE"
         args = ", ".join(f"'{n}'" for n in names)
-        # Once per statement: a bulk import of 10,000 courses changes the version once.
-        sql.append(
-            f"CREATE TRIGGER {trigger} AFTER INSERT OR DELETE OR {update} ON {table} "
-            f"FOR EACH STATEMENT EXECUTE FUNCTION {TABLE}_bump({args})"
-        )
+        if columns:
+            # Per row, when one of the columns really changed (a save writes every column).
+            changed = _changed(columns, "OLD", "NEW", "IS DISTINCT FROM")
+            sql.append(
+                f"CREATE TRIGGER {trigger} AFTER UPDATE OF {', '.join(sorted(columns))} "
+                f"ON {table} FOR EACH ROW WHEN ({changed}) EXECUTE FUNCTION {TABLE}_bump({args})"
+            )
+        else:
+            # Once per statement: a bulk import of 10,000 courses changes the version once.
+            sql.append(
+                f"CREATE TRIGGER {trigger} AFTER INSERT OR DELETE OR UPDATE ON {table} "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {TABLE}_bump({args})"
+            )
     return [s for s in sql if s]
 
 

@@ -95,6 +95,8 @@ class TestTheDatabaseKeepsTheVersions:
         assert changes("petitions", lambda: petition.user.delete())
 
     def test_writes_the_pages_do_not_show_leave_the_versions_alone(self):
+        for name in ("catalog", "petitions"):
+            assert not changes(name, lambda: ProfessionalFactory())  # a sign-up
         user = ProfessionalFactory()
         for name in ("catalog", "petitions"):
             assert not changes(
