@@ -18,7 +18,9 @@ from django.views.decorators.vary import vary_on_headers
 
 from accounts.roles import VIEW_PROFESSIONALS
 from catalog.services import course_lookup as catalog_lookup
+from cecportal import holes
 from cecportal.files import IMAGE_TYPES, private_file_response, stored_content_type
+from reporting.templatetags.reporting import offers_key
 
 from . import histories, readings, rulebook, rules, selectors, services
 from .certificate_views import reading_of
@@ -73,24 +75,34 @@ def _page_context(
     request, view: selectors.Snapshot, form=None, notice=None, added: int | None = None
 ) -> dict:
     if form is None:
-        form = CourseCreditForm(user=request.user, view=view)
+        # The empty form: built only where the page's cached parts do not hold it.
+        form = SimpleLazyObject(lambda: CourseCreditForm(user=request.user, view=view))
+        reading, lookup, checked, cec_value, preview = None, None, set(), "", {}
+    else:
+        reading, lookup = getattr(form, "reading", None), getattr(form, "lookup", None)
+        checked, cec_value, preview = (
+            _checked_sessions(form), _cec_value(form), _preview(request, form)
+        )  # fmt: skip
     return {
-        "read_form": ReadCertificateForm(),
-        "reading": getattr(form, "reading", None),
+        "read_form": SimpleLazyObject(ReadCertificateForm),
+        "reading": reading,
         "view": view,
         # Read only where the page's cached parts are not in the cache.
         "cards": SimpleLazyObject(view.cards_by_certification),
         "rows": SimpleLazyObject(lambda: selectors.ledger_rows(view)),
         "form": form,
-        "lookup": getattr(form, "lookup", None),
-        "checked_sessions": _checked_sessions(form),
-        "cec_value": _cec_value(form),
-        "preview": _preview(request, form),
+        "lookup": lookup,
+        "checked_sessions": checked,
+        "cec_value": cec_value,
+        "preview": preview,
         "petition_url": petition_url(),
         "activity_links": SimpleLazyObject(lambda: _activity_links(view)),
         "notice": notice,
         "added": added,
         "today": view.today,
+        # The whole page is not cached unless the view says so (dashboard).
+        "page_seconds": 0,
+        "page_key": "",
     }
 
 
@@ -149,8 +161,16 @@ def dashboard(request):
         stamp=request.user.records_stamp,
     )
     item = reading_of(request, request.GET.get("reading"), CertificateReading.Purpose.COURSE)
-    form = _read_form(request, view, item) if item is not None else None
-    return render(request, "tracker/dashboard.html", _page_context(request, view, form))
+    if item is not None:
+        form = _read_form(request, view, item)
+        return render(request, "tracker/dashboard.html", _page_context(request, view, form))
+    # The page as it stands for this person today: cached whole under their stamp, their
+    # name (what providers may have reported for them) and the window, with the form's tokens
+    # filled in per request.
+    context = _page_context(request, view) | holes.context()
+    context["page_seconds"] = 24 * 3600
+    context["page_key"] = f"{view.fragment_key}:{offers_key(request.user)}"
+    return holes.fill(request, render(request, "tracker/dashboard.html", context))
 
 
 @require_safe

@@ -10,6 +10,14 @@ from reporting.models import Dispute
 register = template.Library()
 
 
+def offers_key(user) -> str:
+    """What the offers to a person depend on besides their stamp: their email and last name."""
+    return hashlib.blake2b(
+        f"{user.email.casefold()}\n{(user.last_name or '').strip().casefold()}".encode(),
+        digest_size=12,
+    ).hexdigest()
+
+
 @register.inclusion_tag("reporting/_offers.html", takes_context=True)
 def claimable_offers(context):
     """On My CECs: what providers reported that may be this person's, to accept or decline.
@@ -20,11 +28,7 @@ def claimable_offers(context):
     request = context["request"]
     view = context["view"]
     user = request.user
-    who = hashlib.blake2b(
-        f"{user.email.casefold()}\n{(user.last_name or '').strip().casefold()}".encode(),
-        digest_size=12,
-    ).hexdigest()
-    key = f"offers:{user.pk}:{view.stamp}:{who}"
+    key = f"offers:{user.pk}:{view.stamp}:{offers_key(user)}"
     offers = cache.get(key)
     if offers is None:
         # My CECs has read the certifications: their numbers are known.

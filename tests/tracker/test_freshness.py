@@ -7,6 +7,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from tests.catalog.factories import CourseFactory
@@ -203,6 +204,27 @@ def test_the_empty_add_form_is_cached_but_its_token_is_new_each_time(holder_clie
     assert first.split(token)[1][:36] != second.split(token)[1][:36]
     assert 'id="id_course_number"' in second
     assert 'name="csrfmiddlewaretoken"' in second.split('id="add-cecs-form"')[1]
+
+
+def test_the_page_cached_whole_takes_new_tokens_that_a_post_accepts(holder, today):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(holder)
+    first, second = page(client), page(client)  # the second is the cached page, filled in
+    assert re.search(r"hole[0-9a-f]{20}", second) is None
+    form = second.split('id="add-cecs-form"')[1].split("</form>")[0]
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    token = re.search(r'name="token" value="([^"]+)"', form).group(1)
+    assert token != re.search(r'name="token" value="([^"]+)"', first).group(1)
+    course = CourseFactory(number="CA55509", cec_value=Decimal("0.4"))
+    response = client.post(
+        reverse("tracker:credit-add"),
+        {"csrfmiddlewaretoken": csrf, "token": token, "course_number": course.number,
+         "completion_date": us(today)},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert CreditEntry.objects.filter(user=holder, course=course).exists()
+    # The page after it is new, with the entry.
+    assert "CA55509" in page(client)
 
 
 def test_the_cached_csv_follows_the_ledger(holder_client, holder, today):
