@@ -258,12 +258,13 @@ def retry_due(*, now: datetime.datetime | None = None) -> int:
 
 def delivery_word(about: str) -> str:
     """What a page may say about the newest email for `about`: never "emailed" before it is."""
-    email = Email.objects.filter(about=about).order_by("-created_at", "-id").only("status").first()
-    if email is None:
+    newest = Email.objects.filter(about=about).order_by("-created_at", "-id")
+    status = newest.values_list("status", flat=True).first()
+    if status is None:
         return ""
     return {
         Email.Status.SENT: "emailed",
         Email.Status.QUEUED: "being emailed",
         Email.Status.RETRYING: "not emailed yet: sending failed, we will retry",
         Email.Status.FAILED: "not emailed: sending failed",
-    }[email.status]
+    }[status]

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -10,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.decorators import petition_reviewer_required
 from accounts.roles import REVIEW_PETITIONS
 from catalog.paging import queue_page
-from cecportal import versions
+from cecportal import holes, versions
 from cecportal.files import private_file_response
 from notices.services import delivery_word
 from tracker.selectors import current_cycles_on, evaluation
@@ -260,27 +261,32 @@ def _review_side(petition):
     }
 
 
-def _review_context(request, petition, **forms):
-    history_key = versions.page_key(
-        request, "petitions", when=f"{petition.pk}:{petition.user.records_stamp}"
-    )
+def _review_context(request, petition, *, pk, user_id, stamp, title, **forms):
+    """The review page's context. `petition` is read only where a part is not cached; `pk`,
+    `user_id` and the petitioner's `stamp` make the keys."""
+    history_key = versions.page_key(request, "petitions", when=f"{pk}:{stamp}")
     return {
         "petition": petition,
+        "title": title,
         # The petition, its documents and its history, and the petitioner's current cycles
         # and the cap: read only when they are not cached under the petitions' version, the
         # petitioner's records and the date.
-        "history": SimpleLazyObject(lambda: _reviewable(petition.pk)),
+        "history": SimpleLazyObject(lambda: _reviewable(pk)),
         "history_key": history_key,
         "side": SimpleLazyObject(lambda: _review_side(petition)),
         "side_key": f"{history_key}:{timezone.localdate()}",
-        "email_word": _email_word(petition),
+        "email_word": delivery_word(f"petition:{pk}"),
         "counts_toward": SimpleLazyObject(lambda: counts_toward(petition)),
+        # The empty forms are built only where the page is not cached.
         "approve_form": forms.get("approve_form")
-        or ApproveForm(initial={"credit": petition.credit_requested}),
-        "deny_form": forms.get("deny_form") or DenyForm(),
-        "info_form": forms.get("info_form") or RequestInfoForm(),
-        "is_own": petition.user_id == request.user.pk,
+        or SimpleLazyObject(lambda: ApproveForm(initial={"credit": petition.credit_requested})),
+        "deny_form": forms.get("deny_form") or SimpleLazyObject(DenyForm),
+        "info_form": forms.get("info_form") or SimpleLazyObject(RequestInfoForm),
+        "is_own": user_id == request.user.pk,
         "target_days": settings.PETITION_TARGET_DAYS,
+        # The whole page is not cached unless the view says so (review).
+        "page_seconds": 0,
+        "page_key": "",
     }
 
 
@@ -295,15 +301,32 @@ def _reviewable(pk):
 @petition_reviewer_required
 @require_safe
 def review(request, pk):
-    # The petition with the names the page shows; its certification, documents and history
-    # are read only where the page's parts are not cached.
-    petition = get_object_or_404(
-        Petition.objects.select_related("user", "decided_by").defer(
-            *(f"{who}__{name}" for who in ("user", "decided_by") for name in _UNSHOWN)
-        ),
-        pk=pk,
+    # What the keys need, in one small query; the petition with the names the page shows is
+    # read only where the page is not cached.
+    found = (
+        Petition.objects.filter(pk=pk)
+        .values_list("user_id", "user__records_stamp", "course_title")
+        .first()
     )
-    return render(request, "petitions/review.html", _review_context(request, petition))
+    if found is None:
+        raise Http404("No such petition.")
+    user_id, stamp, title = found
+    petition = SimpleLazyObject(
+        lambda: (
+            Petition.objects.select_related("user", "decided_by")
+            .defer(*(f"{who}__{name}" for who in ("user", "decided_by") for name in _UNSHOWN))
+            .get(pk=pk)
+        )
+    )
+    # The page as it stands for this reviewer this minute (ages, "overdue"): cached whole under
+    # the versions its parts are, with the forms' CSRF tokens filled in per request.
+    context = _review_context(request, petition, pk=pk, user_id=user_id, stamp=stamp, title=title)
+    context |= holes.context()
+    context["page_seconds"] = 3600
+    context["page_key"] = (
+        f"{context['side_key']}:{timezone.now():%H:%M}:{context['email_word']}:{context['is_own']}"
+    )
+    return holes.fill(request, render(request, "petitions/review.html", context))
 
 
 def _decide(request, pk, form_class, form_key, act, success):
@@ -326,7 +349,15 @@ def _decide(request, pk, form_class, form_key, act, success):
     return render(
         request,
         "petitions/review.html",
-        _review_context(request, petition, **{form_key: form}),
+        _review_context(
+            request,
+            petition,
+            pk=petition.pk,
+            user_id=petition.user_id,
+            stamp=petition.user.records_stamp,
+            title=petition.course_title,
+            **{form_key: form},
+        ),  # fmt: skip
         status=400,
     )
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.apps import apps
 from django.db import connection, transaction
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
@@ -251,3 +252,22 @@ class TestCachedPagesShowEveryChangeAtOnce:
             completion_date=timezone.localdate() - datetime.timedelta(days=10),
         )
         assertContains(client.get(url), "0.7 of 2.0")
+
+    def test_a_review_page_cached_whole_takes_a_decision(self, reviewer):
+        petition = PetitionFactory(course_title="Aqua fitness workshop")
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(reviewer)
+        url = reverse("petitions:review", args=[petition.pk])
+        client.get(url)
+        cached = client.get(url).content.decode()
+        assert re.search(r"hole[0-9a-f]{20}", cached) is None
+        form = cached.split(f'action="/petitions/queue/{petition.pk}/deny/"')[1]
+        csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+        response = client.post(
+            reverse("petitions:deny", args=[petition.pk]),
+            {"csrfmiddlewaretoken": csrf, "reason": "Not a fitness course."},
+        )
+        assert response.status_code == 302
+        petition.refresh_from_db()
+        assert petition.status == Petition.Status.DENIED
+        assertContains(client.get(url), "Not a fitness course.")
