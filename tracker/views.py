@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import hashlib
 
 from django.contrib import messages
 from django.core.cache import cache
@@ -16,7 +17,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from accounts.roles import VIEW_PROFESSIONALS
+from accounts.roles import AUDIT_RENEWALS, VIEW_PROFESSIONALS
 from catalog.services import course_lookup as catalog_lookup
 from cecportal import holes
 from cecportal.files import IMAGE_TYPES, private_file_response, stored_content_type
@@ -701,7 +702,20 @@ def transcript_context(request, pk) -> dict:
 @require_safe
 def transcript(request, pk):
     """A printable record of one certification's one cycle, for an auditor."""
-    return render(request, "tracker/transcript.html", transcript_context(request, pk))
+    context = transcript_context(request, pk)
+    owner, audit = context["owner"], context["audit"]
+    # Cached whole, under the owner's records (the rows' key), their name and email, the audit
+    # and what the viewer may open: the page has no form of its own.
+    who = hashlib.blake2b(
+        f"{owner.get_full_name()}\n{owner.email}".encode(), digest_size=12
+    ).hexdigest()
+    audit_facts = f"{audit.pk}:{audit.outcome}:{audit.due_on}" if audit else "-"
+    can_audit = request.user.has_perm(AUDIT_RENEWALS)
+    context["page_seconds"] = 24 * 3600
+    context["page_key"] = (
+        f"{context['rows_key']}:{who}:{audit_facts}:{context['is_owner']}:{can_audit}"
+    )
+    return render(request, "tracker/transcript.html", context)
 
 
 def _safe_cell(value) -> str:

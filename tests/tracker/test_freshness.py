@@ -206,6 +206,14 @@ def test_the_empty_add_form_is_cached_but_its_token_is_new_each_time(holder_clie
     assert 'name="csrfmiddlewaretoken"' in second.split('id="add-cecs-form"')[1]
 
 
+def test_the_cached_transcript_follows_the_owners_name(holder_client, holder):
+    cycle = Cycle.objects.get(certification__user=holder)
+    url = reverse("tracker:transcript", args=[cycle.pk])
+    holder_client.get(url)
+    type(holder).objects.filter(pk=holder.pk).update(first_name="Renamed", last_name="Holder")
+    assert "Renamed Holder" in holder_client.get(url).content.decode()
+
+
 def test_the_page_cached_whole_takes_new_tokens_that_a_post_accepts(holder, today):
     client = Client(enforce_csrf_checks=True)
     client.force_login(holder)
