@@ -13,7 +13,10 @@ triggers back (SQLite drops a table's triggers when a migration rebuilds it) and
 name a new value.
 """
 
+import hashlib
+
 from django.db import connection, connections
+from django.utils import timezone
 
 TABLE = "cecportal_version"
 
@@ -140,9 +143,5 @@ def page_key(request, *names: str, when: str = "") -> str:
     """The cache key of what a shared page shows to everyone alike: the versions of `names`,
     `when` it is as of (today's date unless given: what is expired changes with it) and the
     request's query string (the filters and the page, hashed to one size)."""
-    import hashlib
-
-    from django.utils import timezone
-
     query = hashlib.blake2b(request.GET.urlencode().encode(), digest_size=12).hexdigest()
     return f"{current(*names)}:{when or timezone.localdate().isoformat()}:{query}"

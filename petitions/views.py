@@ -118,16 +118,16 @@ def petition_detail(request, pk):
     return render(request, "petitions/detail.html", _detail_context(request, petition))
 
 
-def _email_word(petition) -> str:
+def _email_word(pk: int) -> str:
     """Whether the newest email about the petition went out, in words ("" when none)."""
-    return delivery_word(f"petition:{petition.pk}")
+    return delivery_word(f"petition:{pk}")
 
 
 def _detail_context(request, petition, **forms):
     is_owner = petition.user_id == request.user.pk
     return {
         "petition": petition,
-        "email_word": _email_word(petition),
+        "email_word": _email_word(petition.pk),
         "counts_toward": counts_toward(petition),
         "is_owner": is_owner,
         "can_review": request.user.has_perm(REVIEW_PETITIONS),
@@ -275,7 +275,7 @@ def _review_context(request, petition, *, pk, user_id, stamp, title, **forms):
         "history_key": history_key,
         "side": SimpleLazyObject(lambda: _review_side(petition)),
         "side_key": f"{history_key}:{timezone.localdate()}",
-        "email_word": delivery_word(f"petition:{pk}"),
+        "email_word": _email_word(pk),
         "counts_toward": SimpleLazyObject(lambda: counts_toward(petition)),
         # The empty forms are built only where the page is not cached.
         "approve_form": forms.get("approve_form")
@@ -342,7 +342,7 @@ def _decide(request, pk, form_class, form_key, act, success):
             form_errors(form, exc)
         else:
             # Said after the commit, from the stored email: never "emailed" before it is.
-            word = _email_word(petition)
+            word = _email_word(petition.pk)
             messages.success(request, f"{success} The professional is {word}." if word else success)
             return redirect("petitions:review", pk=pk)
     petition = _reviewable(pk)

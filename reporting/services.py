@@ -12,6 +12,7 @@ reported it. The same completion (course, professional, date, sessions) is poste
 from __future__ import annotations
 
 import datetime
+import hashlib
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -627,6 +628,13 @@ def _numbers(numbers) -> list[str]:
 
 def numbers_of(user) -> list[str]:
     return _numbers(Certification.objects.filter(user=user).values_list("number", flat=True))
+
+
+def offers_key(user) -> str:
+    """What the offers to a person depend on besides their records stamp: their email and last
+    name (the rows a roster offers them are matched by these)."""
+    text = f"{user.email.casefold()}\n{(user.last_name or '').strip().casefold()}"
+    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
 
 
 def offers_for(user, *, numbers=None):

@@ -21,7 +21,7 @@ from accounts.roles import AUDIT_RENEWALS, VIEW_PROFESSIONALS
 from catalog.services import course_lookup as catalog_lookup
 from cecportal import holes
 from cecportal.files import IMAGE_TYPES, private_file_response, stored_content_type
-from reporting.templatetags.reporting import offers_key
+from reporting.services import offers_key
 
 from . import histories, readings, rulebook, rules, selectors, services
 from .certificate_views import reading_of

@@ -1,5 +1,3 @@
-import hashlib
-
 from django import template
 from django.core.cache import cache
 
@@ -8,14 +6,6 @@ from reporting.forms import DisputeForm, HideForm
 from reporting.models import Dispute
 
 register = template.Library()
-
-
-def offers_key(user) -> str:
-    """What the offers to a person depend on besides their stamp: their email and last name."""
-    return hashlib.blake2b(
-        f"{user.email.casefold()}\n{(user.last_name or '').strip().casefold()}".encode(),
-        digest_size=12,
-    ).hexdigest()
 
 
 @register.inclusion_tag("reporting/_offers.html", takes_context=True)
@@ -28,7 +18,7 @@ def claimable_offers(context):
     request = context["request"]
     view = context["view"]
     user = request.user
-    key = f"offers:{user.pk}:{view.stamp}:{offers_key(user)}"
+    key = f"offers:{user.pk}:{view.stamp}:{services.offers_key(user)}"
     offers = cache.get(key)
     if offers is None:
         # My CECs has read the certifications: their numbers are known.
