@@ -5,7 +5,8 @@ def roles(request):
     """Which menus to show; each page checks its own permission (`perms` in templates).
 
     `menu_key` names the menus shown (the roles, and the reviewer's items one by one): the
-    page header is cached by it (templates/includes/_header.html)."""
+    page header is cached by it and `user_email`, the address it shows (a page cached whole
+    puts a hole in its place: cecportal.holes)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {
@@ -13,6 +14,7 @@ def roles(request):
             "is_reviewer": False,
             "is_site_admin": False,
             "menu_key": "anonymous",
+            "user_email": "",
         }
     flags = {
         "is_provider_staff": is_provider_staff(user),
@@ -21,4 +23,8 @@ def roles(request):
     }
     items = "".join("1" if user.has_perm(p) else "0" for p in REVIEWER_PERMISSIONS)
     shown = "".join("1" if value else "0" for value in flags.values())
-    return {**flags, "menu_key": f"{shown}:{items if flags['is_reviewer'] else ''}"}
+    return {
+        **flags,
+        "menu_key": f"{shown}:{items if flags['is_reviewer'] else ''}",
+        "user_email": user.email,
+    }

@@ -15,7 +15,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from accounts.decorators import course_reviewer_required, provider_staff_required
 from accounts.models import User
-from cecportal import versions
+from cecportal import holes, versions
 from notices.services import delivery_word
 
 from . import importer, selectors, services
@@ -87,48 +87,49 @@ def course_list(request):
         # links: every page costs what the first does.
         return keyset_page(request, courses, key="number", per_page=PER_PAGE)
 
-    # The same for everyone: read only when the page is not cached under the catalog's version.
-    return render(
+    # The same for everyone with the same menus: cached whole under the catalog's version, the
+    # date and the query; the courses are read only when it is not.
+    key = versions.page_key(request, "catalog")
+    return holes.page(
         request,
         "catalog/course_list.html",
-        {
-            "form": form,
-            "page_obj": SimpleLazyObject(page),
-            "today": today,
-            "shared_key": versions.page_key(request, "catalog"),
-        },
+        {"form": form, "page_obj": SimpleLazyObject(page), "today": today, "shared_key": key},
+        key=key,
+        seconds=3600,
     )
 
 
 @login_not_required
 @require_safe
 def course_detail(request, pk):
-    # What the page shows outside its cached part; the rest is read only when not cached.
-    course = get_object_or_404(Course.objects.public().only("number", "title"), pk=pk)
     today = timezone.localdate()
 
-    def more():
-        full = Course.objects.select_related("provider").get(pk=pk)
-        sessions = list(full.sessions.all()) if full.is_conference else []
-        return {
-            "course": full,
-            "sessions": sessions,
-            "sessions_total": sum((s.cec_value for s in sessions), start=0),
-            "hours_total": selectors.contact_hours_of(full, sessions) if sessions else None,
-            "approvals": list(full.approvals.select_related("certifier")),
-        }
+    def context():
+        # What the page shows outside its cached part; the rest is read only when not cached.
+        course = get_object_or_404(Course.objects.public().only("number", "title"), pk=pk)
 
-    # The same for everyone: the sessions and approvals are read only when the page is not
-    # cached under the catalog's version.
-    return render(
+        def more():
+            full = Course.objects.select_related("provider").get(pk=pk)
+            sessions = list(full.sessions.all()) if full.is_conference else []
+            return {
+                "course": full,
+                "sessions": sessions,
+                "sessions_total": sum((s.cec_value for s in sessions), start=0),
+                "hours_total": selectors.contact_hours_of(full, sessions) if sessions else None,
+                "approvals": list(full.approvals.select_related("certifier")),
+            }
+
+        return {"course": course, "more": SimpleLazyObject(more), "today": today}
+
+    # The same for everyone with the same menus: cached whole under the catalog's version, the
+    # course and the date (what is expired); nothing of the course is read on a hit.
+    key = versions.page_key(request, "catalog", when=f"{pk}:{today}")
+    return holes.page(
         request,
         "catalog/course_detail.html",
-        {
-            "course": course,
-            "more": SimpleLazyObject(more),
-            "today": today,
-            "shared_key": versions.page_key(request, "catalog", when=f"{pk}:{today}"),
-        },
+        lambda: context() | {"shared_key": key},
+        key=key,
+        seconds=3600,
     )
 
 
@@ -169,7 +170,7 @@ def lookup(request):
     template = "catalog/lookup.html"
     if request.htmx:
         template += "#result"
-    return render(request, template, context)
+    return holes.page(request, template, context, key=context["shared_key"], seconds=3600)
 
 
 @login_not_required
@@ -192,18 +193,19 @@ def provider_courses(request):
         courses = Course.objects.owned_by(request.user).order_by("-submitted_at", "-pk")
         return _page(request, courses)
 
-    # The same for the provider's whole staff: read only when not cached under the catalog's
-    # version.
-    return render(
+    # The same for the provider's whole staff: cached whole under the catalog's version, the
+    # provider and the query; read only when it is not.
+    key = versions.page_key(request, "catalog", when=f"provider-{request.user.provider_id}")
+    return holes.page(
         request,
         "catalog/provider_courses.html",
         {
             "page_obj": SimpleLazyObject(page),
             "provider": SimpleLazyObject(lambda: request.user.provider),
-            "shared_key": versions.page_key(
-                request, "catalog", when=f"provider-{request.user.provider_id}"
-            ),
+            "shared_key": key,
         },
+        key=key,
+        seconds=3600,
     )
 
 
@@ -340,11 +342,15 @@ def review_queue(request):
         page_obj = queue_page(request, courses, per_page=PER_PAGE)
         return {"page_obj": page_obj, "total": Course.objects.pending().count()}
 
-    # The same for every reviewer: read only when not cached under the catalog's version.
-    return render(
+    # The same for every reviewer with the same menus: cached whole under the catalog's version
+    # and the query; read only when it is not.
+    key = versions.page_key(request, "catalog")
+    return holes.page(
         request,
         "catalog/review_queue.html",
-        {"queue": SimpleLazyObject(contents), "shared_key": versions.page_key(request, "catalog")},
+        {"queue": SimpleLazyObject(contents), "shared_key": key},
+        key=key,
+        seconds=3600,
     )
 
 

@@ -238,18 +238,22 @@ def queue(request):
         ]
         return {"page_obj": page_obj, "rows": rows, "total": petitions.count()}
 
-    # The same for every reviewer: read only when not cached under the petitions' version and
-    # this minute (the ages and "overdue" are as of the minute; a decision shows at once).
-    return render(
+    # The same for every reviewer with the same menus: cached whole under the petitions' version,
+    # the query and this minute (the ages and "overdue" are as of the minute; a decision shows
+    # at once); read only when it is not.
+    key = versions.page_key(request, "petitions", when=f"{now:%Y-%m-%dT%H:%M}")
+    return holes.page(
         request,
         "petitions/queue.html",
         {
-            "filters": QueueFilterForm(initial=chosen),
+            "filters": SimpleLazyObject(lambda: QueueFilterForm(initial=chosen)),
             "chosen": chosen,
             "queue": SimpleLazyObject(contents),
-            "shared_key": versions.page_key(request, "petitions", when=f"{now:%Y-%m-%dT%H:%M}"),
+            "shared_key": key,
             "target_days": settings.PETITION_TARGET_DAYS,
         },
+        key=key,
+        seconds=3600,
     )
 
 
@@ -284,9 +288,6 @@ def _review_context(request, petition, *, pk, user_id, stamp, title, **forms):
         "info_form": forms.get("info_form") or SimpleLazyObject(RequestInfoForm),
         "is_own": user_id == request.user.pk,
         "target_days": settings.PETITION_TARGET_DAYS,
-        # The whole page is not cached unless the view says so (review).
-        "page_seconds": 0,
-        "page_key": "",
     }
 
 
@@ -321,12 +322,10 @@ def review(request, pk):
     # The page as it stands for this reviewer this minute (ages, "overdue"): cached whole under
     # the versions its parts are, with the forms' CSRF tokens filled in per request.
     context = _review_context(request, petition, pk=pk, user_id=user_id, stamp=stamp, title=title)
-    context |= holes.context()
-    context["page_seconds"] = 3600
-    context["page_key"] = (
+    key = (
         f"{context['side_key']}:{timezone.now():%H:%M}:{context['email_word']}:{context['is_own']}"
     )
-    return holes.fill(request, render(request, "petitions/review.html", context))
+    return holes.page(request, "petitions/review.html", context, key=key, seconds=3600)
 
 
 def _decide(request, pk, form_class, form_key, act, success):

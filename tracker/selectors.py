@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 
+from django.db import connection
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
@@ -334,6 +335,32 @@ def records_stamp(user_id: int) -> str | None:
 
     found = get_user_model().objects.filter(pk=user_id).order_by()
     return found.values_list("records_stamp", flat=True).first()
+
+
+def transcript_facts(cycle_id: int, viewer_id: int, *, everyone: bool):
+    """What a transcript's cache key needs, in one query: the cycle's owner, their records
+    stamp, name and email, and its audit's id, outcome and due date (None where there is no
+    audit); None when there is no such cycle, or it is not the viewer's and they may not see
+    `everyone`'s. Plain SQL: this runs on every transcript request, and the ORM's building of
+    a three-join query costs more than the page served from the cache."""
+    from accounts.models import User
+
+    from .models import Audit
+
+    if not 0 < cycle_id < 2**63:  # beyond any id (the database would refuse the number)
+        return None
+    sql = (
+        f"SELECT c.user_id, u.records_stamp, u.first_name, u.last_name, u.email, "
+        f"a.id, a.outcome, a.due_on "
+        f"FROM {Cycle._meta.db_table} y "
+        f"JOIN {Certification._meta.db_table} c ON c.id = y.certification_id "
+        f"JOIN {User._meta.db_table} u ON u.id = c.user_id "
+        f"LEFT JOIN {Audit._meta.db_table} a ON a.cycle_id = y.id "
+        f"WHERE y.id = %s AND (%s OR c.user_id = %s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [cycle_id, everyone, viewer_id])
+        return cursor.fetchone()
 
 
 def evaluation(

@@ -101,9 +101,6 @@ def _page_context(
         "notice": notice,
         "added": added,
         "today": view.today,
-        # The whole page is not cached unless the view says so (dashboard).
-        "page_seconds": 0,
-        "page_key": "",
     }
 
 
@@ -168,10 +165,14 @@ def dashboard(request):
     # The page as it stands for this person today: cached whole under their stamp, their
     # name (what providers may have reported for them) and the window, with the form's tokens
     # filled in per request.
-    context = _page_context(request, view) | holes.context()
-    context["page_seconds"] = 24 * 3600
-    context["page_key"] = f"{view.fragment_key}:{offers_key(request.user)}"
-    return holes.fill(request, render(request, "tracker/dashboard.html", context))
+    key = f"{view.fragment_key}:{offers_key(request.user)}"
+    return holes.page(
+        request,
+        "tracker/dashboard.html",
+        lambda: _page_context(request, view),
+        key=key,
+        seconds=24 * 3600,
+    )
 
 
 @require_safe
@@ -702,20 +703,31 @@ def transcript_context(request, pk) -> dict:
 @require_safe
 def transcript(request, pk):
     """A printable record of one certification's one cycle, for an auditor."""
-    context = transcript_context(request, pk)
-    owner, audit = context["owner"], context["audit"]
-    # Cached whole, under the owner's records (the rows' key), their name and email, the audit
-    # and what the viewer may open: the page has no form of its own.
-    who = hashlib.blake2b(
-        f"{owner.get_full_name()}\n{owner.email}".encode(), digest_size=12
-    ).hexdigest()
-    audit_facts = f"{audit.pk}:{audit.outcome}:{audit.due_on}" if audit else "-"
-    can_audit = request.user.has_perm(AUDIT_RENEWALS)
-    context["page_seconds"] = 24 * 3600
-    context["page_key"] = (
-        f"{context['rows_key']}:{who}:{audit_facts}:{context['is_owner']}:{can_audit}"
+    # What the key needs, in one small query (and the audit's facts): the page is cached whole
+    # under the owner's records on this day, their name and email, the audit and what the
+    # viewer may open (it has no form of its own). The cycle and its evaluation are read only
+    # when it is not cached.
+    found = selectors.transcript_facts(
+        pk, request.user.pk, everyone=request.user.has_perm(VIEW_PROFESSIONALS)
     )
-    return render(request, "tracker/transcript.html", context)
+    if found is None:
+        raise Http404("No such cycle.")
+    owner_id, stamp, *who, audit_id, outcome, due_on = found
+    audit = f"{audit_id}:{outcome}:{due_on}" if audit_id else "-"
+    who_digest = hashlib.blake2b("\n".join(map(str, who)).encode(), digest_size=12).hexdigest()
+    rows_key = f"{selectors.EVALUATION_SHAPE}:{owner_id}:{stamp}:{timezone.localdate()}:{pk}"
+    key = (
+        f"{rows_key}:{who_digest}:{audit}:{owner_id == request.user.pk}:"
+        f"{request.user.has_perm(AUDIT_RENEWALS)}"
+    )
+
+    return holes.page(
+        request,
+        "tracker/transcript.html",
+        lambda: transcript_context(request, pk),
+        key=key,
+        seconds=24 * 3600,
+    )
 
 
 def _safe_cell(value) -> str:

@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tests.accounts.factories import ProfessionalFactory, ReviewerFactory
 from tests.catalog.factories import CourseFactory
 from tests.tracker.conftest import us
 from tracker import freshness, selectors, services
@@ -248,3 +249,20 @@ def test_the_cached_csv_follows_the_ledger(holder_client, holder, today):
     assert "Sled Pushing, renamed" in csv_text()
     services.credit_delete(entry=entry, actor=holder)
     assert "CA55503" not in csv_text()
+
+
+def test_a_cached_transcript_is_shown_to_nobody_its_owner_could_not(holder_client, holder, today):
+    add(holder, today, number="CA55510")
+    cycle = Cycle.objects.get(certification__user=holder)
+    url = reverse("tracker:transcript", args=[cycle.pk])
+    assert "CA55510" in holder_client.get(url).content.decode()
+    assert "CA55510" in holder_client.get(url).content.decode()  # from the cache
+    other = Client()
+    other.force_login(ProfessionalFactory())
+    assert other.get(url).status_code == 404
+    reviewer = Client()
+    reviewer.force_login(ReviewerFactory())
+    html = reviewer.get(url).content.decode()
+    assert "CA55510" in html and holder.email in html
+    # A number beyond any id is no cycle, on either database.
+    assert holder_client.get(f"/my/cecs/cycles/{2**63}/transcript/").status_code == 404
