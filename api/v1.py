@@ -113,6 +113,11 @@ def _refused(request, exc):
     return error_response(422, " ".join(exc.messages), details=details)
 
 
+@api.exception_handler(reporting.IdempotencyKeyReused)
+def _key_reused(request, exc):
+    return error_response(422, " ".join(exc.messages), code="idempotency_key_reused")
+
+
 @api.exception_handler(AuthenticationError)
 def _unauthorized(request, exc):
     return error_response(401, headers={"WWW-Authenticate": 'Bearer realm="api"'})
@@ -355,8 +360,9 @@ IdempotencyKey = Annotated[
         min_length=1,
         max_length=200,
         pattern=r"^[\x21-\x7e]+$",
-        description="Any unique text (a UUID): sending the same key again returns the batch it "
-        "first made and stores nothing new.",
+        description="Any unique text (a UUID): sending the same rows with the same key again "
+        "returns the batch they first made and stores nothing new; other rows with a key "
+        "already used are refused (422).",
     ),
 ]
 BatchId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -375,8 +381,9 @@ def post_completions(request, body: CompletionsIn, idempotency_key: IdempotencyK
     to their ledger as provider-reported credit, in the background), *claimable* (nobody
     matches yet: offered to the professional when they sign up) or *refused* with its reason
     (not one of your courses, a date outside the approval window or in the future, an unknown
-    session, a completion already reported). Answers 202 with the batch; the same
-    `Idempotency-Key` again answers 200 with that same batch. Scope `completions:write`."""
+    session, a completion already reported). Answers 202 with the batch; the same rows with the
+    same `Idempotency-Key` again answer 200 with that same batch, and other rows with a key
+    already used answer 422, storing nothing. Scope `completions:write`."""
     token = require_scope(request, Scope.COMPLETIONS_WRITE)
     key = idempotency_key or ""
     replay = (

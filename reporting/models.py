@@ -48,6 +48,8 @@ class RosterBatch(models.Model):
     # Who sent it when no person did (the API token's name).
     label = models.CharField(max_length=200, blank=True)
     idempotency_key = models.CharField(max_length=200, blank=True)
+    # A digest of the rows sent with the key: the same key with other rows is refused.
+    rows_digest = models.CharField(max_length=64, blank=True, editable=False)
     status = models.CharField(max_length=10, choices=Status, default=Status.CHECKING)
     filename = models.CharField(max_length=200, blank=True)
     file = models.FileField(upload_to="rosters/%Y/%m/", blank=True)

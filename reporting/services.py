@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import json
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -303,10 +304,27 @@ def _earlier(keys: list[str], batch: RosterBatch) -> set[str]:
 # --- Stage ------------------------------------------------------------------------------------
 
 
-def _existing_batch(provider: Provider, idempotency_key: str) -> RosterBatch | None:
+class IdempotencyKeyReused(ValidationError):
+    """The idempotency key of an earlier batch, sent with other rows."""
+
+
+def rows_digest(rows: Iterable[Mapping]) -> str:
+    """The rows as sent, whatever the order of each row's fields: what an idempotency key
+    stands for."""
+    text = json.dumps(list(rows), sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _existing_batch(provider: Provider, idempotency_key: str, digest: str) -> RosterBatch | None:
     if not idempotency_key:
         return None
-    return RosterBatch.objects.filter(provider=provider, idempotency_key=idempotency_key).first()
+    found = RosterBatch.objects.filter(provider=provider, idempotency_key=idempotency_key).first()
+    if found is not None and found.rows_digest and found.rows_digest != digest:
+        raise IdempotencyKeyReused(
+            "This Idempotency-Key was sent before with other rows: send these with a new key "
+            f"(batch {found.pk} holds what was sent with it)."
+        )
+    return found
 
 
 def stage(
@@ -326,17 +344,19 @@ def stage(
 
     Matched rows name a professional (by email, or by certification number and last name,
     case-insensitively); claimable rows name nobody yet; refused rows say why. The same
-    `idempotency_key` for the same provider returns the batch it first made.
+    `idempotency_key` for the same provider with the same rows returns the batch it first made;
+    with other rows it is refused (`IdempotencyKeyReused`) and nothing is stored.
     """
     idempotency_key = _text(idempotency_key, 200)
-    existing = _existing_batch(provider, idempotency_key)
+    rows = list(rows)
+    digest = rows_digest(rows) if idempotency_key else ""
+    existing = _existing_batch(provider, idempotency_key, digest)
     if existing is not None:
         return existing
     if source not in RosterBatch.Source.values:
         raise ValidationError("Unknown roster source.")
     if course is not None and course.provider_id != provider.pk:
         raise ValidationError({"course": "Choose one of your own courses."})
-    rows = list(rows)
     if len(rows) > MAX_ROWS:
         raise ValidationError(
             f"A roster holds at most {MAX_ROWS:,} rows; this one has {len(rows):,}."
@@ -353,6 +373,7 @@ def stage(
                 created_by=by if getattr(by, "pk", None) else None,
                 label=_text(label, 200),
                 idempotency_key=idempotency_key,
+                rows_digest=digest,
                 filename=_text(filename, 200),
                 status=Status.CHECKING,
                 rows=len(rows),
@@ -363,7 +384,7 @@ def stage(
             _store(batch, checked)
     except IntegrityError:
         # The same idempotency key, sent twice at once: the first one's batch.
-        existing = _existing_batch(provider, idempotency_key)
+        existing = _existing_batch(provider, idempotency_key, digest)
         if existing is None:
             raise
         return existing

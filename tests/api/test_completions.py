@@ -94,11 +94,27 @@ def test_matched_claimable_and_refused_rows_and_the_credit_posted(post, course, 
 def test_the_same_idempotency_key_returns_the_same_batch_and_stores_nothing(post, course, pro):
     rows = [{"course_number": "CA24680", "email": pro.email, "completion_date": _day()}]
     first = post(rows, key="k-123")
-    second = post(rows + rows, key="k-123")
+    # The same rows, their fields in another order: the same request.
+    second = post([dict(reversed(rows[0].items()))], key="k-123")
     assert (first.status_code, second.status_code) == (202, 200)
     assert second.json()["id"] == first.json()["id"]
     assert RosterBatch.objects.count() == 1 and ReportedCompletion.objects.count() == 1
     assert CreditEntry.objects.filter(user=pro).count() == 1
+
+
+def test_a_used_idempotency_key_with_other_rows_is_refused_and_stores_nothing(post, course, pro):
+    rows = [{"course_number": "CA24680", "email": pro.email, "completion_date": _day()}]
+    first = post(rows, key="k-456")
+    other = [{"course_number": "CA24680", "email": pro.email, "completion_date": _day(12)}]
+    refused = post(other, key="k-456")
+    assert refused.status_code == 422
+    error = refused.json()["error"]
+    assert error["code"] == "idempotency_key_reused"
+    assert "Idempotency-Key was sent before with other rows" in error["message"]
+    assert f"batch {first.json()['id']}" in error["message"]
+    assert RosterBatch.objects.count() == 1 and ReportedCompletion.objects.count() == 1
+    # With a key of their own, the other rows are a batch of their own.
+    assert post(other, key="k-789").status_code == 202
 
 
 def test_reporting_the_same_completion_again_without_a_key_posts_nothing_new(post, course, pro):

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 
 from reporting import services
 from reporting.models import ReportedCompletion, RosterBatch
+from reporting.services import IdempotencyKeyReused
 from tests.accounts.factories import ProfessionalFactory
 from tests.catalog.factories import CourseFactory
 from tests.reporting.conftest import confirm, row
@@ -198,9 +199,19 @@ def test_a_row_the_rules_refuse_is_refused_when_posting(provider, course, dual, 
 
 def test_same_idempotency_key_returns_the_same_batch(provider, course, dual):
     first = stage(provider, [row(email=dual.email)], course=course, idempotency_key="k-1")
-    second = stage(provider, [row(email="other@example.com")], course=course, idempotency_key="k-1")
+    second = stage(provider, [row(email=dual.email)], course=course, idempotency_key="k-1")
     assert first.pk == second.pk
     assert RosterBatch.objects.count() == 1
+
+
+def test_same_idempotency_key_with_other_rows_is_refused(provider, course, dual):
+    first = stage(provider, [row(email=dual.email)], course=course, idempotency_key="k-1")
+    with pytest.raises(IdempotencyKeyReused, match=f"batch {first.pk}"):
+        stage(provider, [row(email="other@example.com")], course=course, idempotency_key="k-1")
+    assert RosterBatch.objects.count() == 1
+    # Another provider's key of the same text is theirs.
+    other = CourseFactory(number="CA99001")
+    assert stage(other.provider, [row(email=dual.email)], course=other, idempotency_key="k-1")
 
 
 def test_too_many_rows_are_refused_whole(provider, course):
