@@ -7,6 +7,10 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 # `make run` serves here; `PORT=8080 make run` elsewhere.
 PORT ?= 8000
 export PORT
+# Links in emails lead to the web server, whichever process sends them (honcho gives the worker
+# and the clock ports of their own).
+SITE_URL ?= http://127.0.0.1:$(PORT)
+export SITE_URL
 
 .PHONY: run test venv runtime lint fmt bench bench-load demo migrate clean
 

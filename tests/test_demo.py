@@ -1,7 +1,11 @@
 """`make run` loads the demo every time: a second load must change nothing."""
 
+import os
+import subprocess
+
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.core.management import call_command
 from django.db import models
 
@@ -36,3 +40,15 @@ def test_loading_the_demo_twice_changes_nothing(capsys):
     changed = [label for label in first if first[label] != second[label]]
     assert not changed, f"A second demo load changed: {changed}"
     assert first["catalog.Course"] and first["tracker.CreditEntry"] and first["petitions.Petition"]
+
+
+def test_make_run_points_email_links_at_its_web_server():
+    """honcho gives each process of `make run` a port of its own: the worker and the clock,
+    which send the emails, must still link to the web server's."""
+    found = subprocess.run(
+        ["make", "--no-print-directory", "-f", "Makefile", "-f", "-", "site-url"],
+        input="site-url:\n\t@echo $$SITE_URL\n",
+        env={**{k: v for k, v in os.environ.items() if k != "SITE_URL"}, "PORT": "8123"},
+        cwd=settings.BASE_DIR, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert found.stdout.strip() == "http://127.0.0.1:8123"
