@@ -1,11 +1,13 @@
 """Site-wide behaviour: error pages in the site's style, security headers, production checks."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -140,3 +142,24 @@ def test_email_is_console_by_default_and_smtp_by_environment():
         "smtp.example.org",
         "2525",
     ], smtp.stderr
+
+
+def test_no_template_comment_spans_lines():
+    """Django's `{# #}` comment ends at the line's end: one that goes on to the next line is
+    printed on the page as text. Longer comments take `{% comment %}`."""
+    broken = []
+    for path in sorted(Path(settings.BASE_DIR).glob("*/templates/**/*.html")) + sorted(
+        (Path(settings.BASE_DIR) / "templates").glob("**/*.html")
+    ):
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            if re.search(r"\{#(?!.*#\})", line):
+                broken.append(f"{path.relative_to(settings.BASE_DIR)}:{number}")
+    assert broken == []
+
+
+@pytest.mark.django_db
+def test_my_cecs_and_the_catalog_show_no_template_syntax(client, professional):
+    client.force_login(professional)
+    for url in (reverse("tracker:dashboard"), reverse("catalog:course-list")):
+        html = client.get(url).content.decode()
+        assert "{#" not in html and "#}" not in html and "{%" not in html
