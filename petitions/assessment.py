@@ -56,24 +56,42 @@ def describe_cycle(certification: Certification, cycle: Cycle) -> str:
     return f"{certification.program} — cycle {cycle.starts_on:%m/%d/%Y} to {cycle.ends_on:%m/%d/%Y}"
 
 
-def _find_cycles(result: Assessment, user, completion_date, petition_type) -> None:
-    """Which current cycles the date falls in, and the certifier's rule for the type."""
+def _find_cycles(result: Assessment, user, completion_date, petition_type, certifier_id) -> None:
+    """Which certifier the petition is for, the current cycles of its certifications that hold
+    the date (the credit counts toward each), and the certifier's rule for the type.
+
+    `certifier_id` is the one the person chose; without it, the first certifier (of the cycles
+    holding the date) that takes petitions for this kind of activity."""
     if completion_date is None:
         return
     if completion_date > timezone.localdate():
         result.add("completion_date", "The course must already be completed.")
         return
-    result.cycles = current_cycles_on(user, completion_date)
-    if not result.cycles:
+    cycles = current_cycles_on(user, completion_date)
+    if not cycles:
         result.add(
             "completion_date",
             "This date is not inside a current cycle of any of your certifications; "
             "a course counts only toward the cycle in which it was completed.",
         )
         return
-    certifier_id = result.certification.program.certifier_id
-    result.certifier = rulebook.certifiers_data({certifier_id})[certifier_id]
-    result.rule = result.certifier.rules_on(completion_date).activity(kind_for(petition_type))
+    holding = list(dict.fromkeys(c.program.certifier_id for c, _ in cycles))
+    certifiers = rulebook.certifiers_data(set(holding))
+    kind = kind_for(petition_type)
+    if certifier_id is not None and certifier_id not in holding:
+        names = ", ".join(str(c.program) for c, _ in cycles)
+        result.add(
+            "completion_date",
+            "This date is not inside a current cycle of your certifications from the certifier "
+            f"you chose; it is inside a cycle of: {names}.",
+        )
+        return
+    if certifier_id is None:
+        takes = [i for i in holding if certifiers[i].rules_on(completion_date).activity(kind)]
+        certifier_id = (takes or holding)[0]
+    result.cycles = [(c, cy) for c, cy in cycles if c.program.certifier_id == certifier_id]
+    result.certifier = certifiers[certifier_id]
+    result.rule = result.certifier.rules_on(completion_date).activity(kind)
     if result.rule is None:
         result.add(
             "type", f"{result.certifier.code} does not take petitions for this kind of activity."
@@ -120,11 +138,13 @@ def assess_request(
     grade: str = "",
     is_prep_course: bool = False,
     credit_requested: Decimal | None = None,
+    certifier_id: int | None = None,
 ) -> Assessment:
-    """Check a request against the professional's cycles and the certifier's rule."""
+    """Check a request against the professional's cycles and the certifier's rule (the
+    certifier chosen, or the first that takes the kind: `_find_cycles`)."""
     result = Assessment()
     is_college = petition_type == Petition.Type.COLLEGE
-    _find_cycles(result, user, completion_date, petition_type)
+    _find_cycles(result, user, completion_date, petition_type, certifier_id)
     _check_details(result, petition_type, contact_hours, credit_hours, grade)
     if result.certifier is not None and result.rule is not None:
         prep = is_college and is_prep_course

@@ -43,6 +43,14 @@ class DocumentsField(forms.FileField):
         return super().widget_attrs(widget) | {"accept": ACCEPT}
 
 
+def _certifiers_held(user) -> list[tuple[int, str]]:
+    """The certifiers of the person's certifications, as (id, name) choices."""
+    from tracker.models import Certifier
+
+    found = Certifier.objects.filter(programs__holders__user=user).distinct()
+    return [(c.pk, c.name) for c in found.order_by("name")]
+
+
 def documents_help():
     limit = settings.MAX_UPLOAD_BYTES // (1024 * 1024)
     return (
@@ -53,6 +61,15 @@ def documents_help():
 
 class PetitionForm(CleanInputMixin, forms.Form):
     type = forms.ChoiceField(label="Type of activity", choices=Petition.Type.choices)
+    # Shown to a person holding certifications from more than one certifier (see __init__).
+    certifier = forms.TypedChoiceField(
+        label="Certifier",
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text="The credit counts toward each of your certifications from this certifier "
+        "whose current cycle holds the completion date.",
+    )
     course_title = forms.CharField(max_length=300)
     provider_name = forms.CharField(max_length=200)
     completion_date = forms.DateField(
@@ -96,6 +113,10 @@ class PetitionForm(CleanInputMixin, forms.Form):
         self.preview = preview
         self.assessment = None
         self.fields["documents"].help_text = documents_help()
+        held = _certifiers_held(user)
+        self.fields["certifier"].choices = [("", "The first that takes this kind")] + held
+        if len(held) < 2:
+            del self.fields["certifier"]
         if preview:
             # The preview only says which cycle and how much; files are not sent with it.
             del self.fields["documents"]
@@ -104,6 +125,7 @@ class PetitionForm(CleanInputMixin, forms.Form):
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
             "type",
+            *(["certifier"] if "certifier" in self.fields else []),
             "course_title",
             "provider_name",
             "completion_date",
@@ -134,6 +156,7 @@ class PetitionForm(CleanInputMixin, forms.Form):
             grade=data.get("grade", ""),
             is_prep_course=data.get("is_prep_course", False),
             credit_requested=data.get("credit_requested"),
+            certifier_id=data.get("certifier"),
         )
         for name, messages in self.assessment.errors.items():
             if name in self.fields and name not in self.errors:
@@ -154,6 +177,7 @@ class PetitionForm(CleanInputMixin, forms.Form):
             "grade": data.get("grade", ""),
             "is_prep_course": data.get("is_prep_course", False),
             "credit_requested": data["credit_requested"],
+            "certifier_id": data.get("certifier"),
             "description": data["description"],
             "documents": data["documents"],
         }

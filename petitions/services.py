@@ -180,8 +180,11 @@ def petition_submit(
     credit_hours: Decimal | None = None,
     grade: str = "",
     is_prep_course: bool = False,
+    certifier_id: int | None = None,
 ) -> Petition:
-    """File a petition with its documents. Nothing is stored unless everything is."""
+    """File a petition with its documents, for the certifier chosen (`certifier_id`; without
+    it, the first of the person's that takes the kind: `assess_request`). Nothing is stored
+    unless everything is."""
     if type not in Petition.Type.values:
         raise ValidationError({"type": "Choose the type of activity."})
     if not 1 <= len(documents) <= MAX_FILES:
@@ -198,6 +201,7 @@ def petition_submit(
         grade=grade,
         is_prep_course=is_prep_course,
         credit_requested=credit_requested,
+        certifier_id=certifier_id,
     )
     if assessment.errors:
         raise ValidationError(assessment.errors)

@@ -88,3 +88,75 @@ def test_service_refuses_an_unknown_type(professional, certification):
     with pytest.raises(ValidationError):
         submit(professional, type="bogus")
     assert not Petition.objects.exists()
+
+
+class TestACertifierOfTheirOwn:
+    """A person holding certifications from several certifiers petitions one of them: the one
+    they choose, or else the first whose rules take the kind of activity."""
+
+    @pytest.fixture
+    def two_certifiers(self, professional):
+        from tests.tracker.factories import seeded_certifier
+        from tracker import services as tracker_services
+        from tracker.models import Program
+
+        for code, abbreviation in (("ace", "CPT"), ("acsm", "CPT")):
+            seeded_certifier(code)
+            tracker_services.certification_add(
+                user=professional,
+                program=Program.objects.get(certifier__code=code, abbreviation=abbreviation),
+                earned_on=recent(200),
+            )
+        return professional
+
+    def test_without_a_choice_the_petition_goes_to_a_certifier_that_takes_it(self, two_certifiers):
+        petition = submit(two_certifiers, type=Petition.Type.LIVE_WORKSHOP)
+        assert petition.certification.program.certifier.code == "ace"
+
+    def test_the_certifier_chosen_decides_the_rule_and_the_credit(self, two_certifiers):
+        from tracker.models import Certifier
+
+        ace, acsm = (Certifier.objects.get(code=code) for code in ("ace", "acsm"))
+        college = {
+            "type": Petition.Type.COLLEGE,
+            "credit_hours": Decimal("1"),
+            "grade": "B",
+            "contact_hours": None,
+        }
+        toward_ace = submit(two_certifiers, certifier_id=ace.pk, **college)
+        assert toward_ace.certification.program.certifier == ace
+        assert toward_ace.credit_requested == Decimal("1.0")  # ACE: 1.0 per credit hour
+        toward_acsm = submit(two_certifiers, certifier_id=acsm.pk, **college)
+        assert toward_acsm.certification.program.certifier == acsm
+        assert toward_acsm.credit_requested == Decimal("10.0")  # ACSM: 10 per credit hour
+
+    def test_a_certifier_that_does_not_take_the_kind_says_so(self, two_certifiers):
+        from django.core.exceptions import ValidationError
+
+        from tracker.models import Certifier
+
+        acsm = Certifier.objects.get(code="acsm")
+        with pytest.raises(ValidationError, match="ACSM does not take petitions"):
+            submit(two_certifiers, type=Petition.Type.LIVE_WORKSHOP, certifier_id=acsm.pk)
+        assert not Petition.objects.exists()
+
+    def test_a_certifier_the_person_does_not_hold_is_refused(self, two_certifiers):
+        from django.core.exceptions import ValidationError
+
+        from tests.tracker.factories import seeded_certifier
+
+        nasm = seeded_certifier("nasm")
+        with pytest.raises(ValidationError, match="from the certifier you chose"):
+            submit(two_certifiers, certifier_id=nasm.pk)
+        assert not Petition.objects.exists()
+
+    def test_the_form_asks_only_someone_with_two_certifiers(self, two_certifiers):
+        from petitions.forms import PetitionForm
+        from tests.tracker.factories import CertificationFactory
+
+        form = PetitionForm(user=two_certifiers)
+        assert [label for _, label in form.fields["certifier"].choices][1:] == [
+            "American College of Sports Medicine",
+            "American Council on Exercise",
+        ]
+        assert "certifier" not in PetitionForm(user=CertificationFactory().user).fields
