@@ -1,9 +1,11 @@
 """Course numbers: one of the prefixes CEP, CP, CA, CS, CL followed by five or six digits."""
 
 import re
+import unicodedata
 
 PREFIXES = ("CEP", "CP", "CA", "CS", "CL")
-NUMBER_RE = re.compile(r"^(CEP|CP|CA|CS|CL)(\d{5,6})$")
+# ASCII digits only: Python's \d also takes other scripts' digits.
+NUMBER_RE = re.compile(r"^(CEP|CP|CA|CS|CL)([0-9]{5,6})$")
 NUMBER_REGEX_SQL = r"^(CEP|CP|CA|CS|CL)[0-9]{5,6}$"
 EXPECTED_FORM = "CEP, CP, CA, CS or CL followed by five or six digits, e.g. CA23456 or CEP123456"
 # Anything longer than this cannot be a course number, whatever its spaces.
@@ -17,18 +19,19 @@ class InvalidCourseNumber(ValueError):
 def normalize_number(text):
     """Return the canonical form of a typed course number, or raise InvalidCourseNumber.
 
-    People type stray spaces and lower case: " ca 23456 " is "CA23456".
+    People type stray spaces and lower case: " ca 23456 " is "CA23456"; a phone's full-width
+    characters are the same letters and digits ("ＣＡ２３４５６").
     """
     if text is None:
         raise InvalidCourseNumber("Enter a course number.")
     if len(text) > MAX_INPUT:
         raise InvalidCourseNumber(f"That is not a course number. Expected {EXPECTED_FORM}.")
-    compact = "".join(text.split()).upper()
-    if not compact:
+    number = compact(text)
+    if not number:
         raise InvalidCourseNumber("Enter a course number.")
-    if not NUMBER_RE.fullmatch(compact):
-        raise InvalidCourseNumber(f"“{compact}” is not a course number. Expected {EXPECTED_FORM}.")
-    return compact
+    if not NUMBER_RE.fullmatch(number):
+        raise InvalidCourseNumber(f"“{number}” is not a course number. Expected {EXPECTED_FORM}.")
+    return number
 
 
 # --- Other certifiers' approval numbers -----------------------------------------------------
@@ -39,8 +42,9 @@ APPROVAL_MAX = 30
 
 
 def compact(text: str | None) -> str:
-    """Stray spaces removed, letters capitalised: what every number is compared as."""
-    return "".join((text or "").split()).upper()
+    """Stray spaces removed, full-width characters made plain (NFKC), letters capitalised:
+    what every number is compared as."""
+    return "".join(unicodedata.normalize("NFKC", text or "").split()).upper()
 
 
 def approval_number_error(number: str, *, pattern: str, example: str, certifier: str) -> str:

@@ -27,6 +27,11 @@ def test_spaces_and_lower_case_find_the_course(ca23456):
     assert "0.3 CECs" in result.message
 
 
+def test_a_phones_full_width_characters_are_the_same_number(ca23456):
+    result = course_lookup("ｃａ ２３４５６", on=ON)
+    assert result.ok and result.course == ca23456 and result.number == "CA23456"
+
+
 def test_case_variant_of_an_existing_number(ca23456):
     result = course_lookup("cA23456", on=ON)
     assert result.ok and result.course == ca23456
@@ -40,7 +45,17 @@ def test_six_digit_number():
 
 @pytest.mark.parametrize(
     "text",
-    ["CX12345", "CA1234", "CA1234567", "CA12345X", "", "   ", "x" * 2000, "ä€漢" * 700],
+    [
+        "CX12345",
+        "CA1234",
+        "CA1234567",
+        "CA12345X",
+        "",
+        "   ",
+        "x" * 2000,
+        "ä€漢" * 700,
+        "CA٢٣٤٥٦",
+    ],  # other scripts' digits are not a course number's
 )
 def test_malformed_numbers_show_the_expected_form(text):
     result = course_lookup(text, on=ON)
