@@ -740,15 +740,29 @@ def still_counting(view: Snapshot, result: rules.CycleResult, *, limit: int = 50
 
 
 def adds_line(entry: CreditEntry) -> str:
-    """What a new entry adds to the owner's current cycles holding its date, in words."""
-    certifications = [certification_data(c) for c in certifications_of(entry.user_id)]
-    holding = [
-        c for c, _cycle in rules.current_cycles_holding(certifications, entry.completion_date)
+    """What a new entry adds to the owner's current cycles holding its date, in words, as the
+    rules count it (caps, repeats, what a certifier takes): "+0.2 CEC to ACE CPT and ACE HC;
+    nothing to NASM CPT (…)". Evaluated anew, not from the cache: the caller may still be in
+    the transaction that wrote it."""
+    found = _evaluate(entry.user_id, timezone.localdate(), None)
+    counted: dict[tuple[int, Decimal], list[str]] = {}
+    nothing: list[str] = []
+    for result in found.results:
+        cycle = result.cycle
+        if not result.is_current or not cycle.starts_on <= entry.completion_date <= cycle.ends_on:
+            continue
+        name = result.certification.name
+        credit = sum((c.credit for c in result.counted if c.entry.id == entry.pk), rules.ZERO)
+        if credit > 0:
+            counted.setdefault((result.certification.certifier_id, credit), []).append(name)
+            continue
+        reasons = [n.reason for n in result.not_counted if n.entry.id == entry.pk]
+        nothing.append(f"nothing to {name}" + (f" ({reasons[0]})" if reasons else ""))
+    added = [
+        f"+{rules.amount(credit, found.certifiers[certifier_id].unit)} to {rules.join_names(names)}"
+        for (certifier_id, credit), names in counted.items()
     ]
-    held = {c.certifier_id for c in holding}
-    certifiers = rulebook.certifiers_data(held)
-    claims = [c for c in entry_data(entry).claims if c.certifier_id in held]
-    return rules.claims_line(claims, holding, certifiers)
+    return "; ".join(added + nothing)
 
 
 ENTRY_FIELDS = (
