@@ -13,6 +13,19 @@ from .numbers import NUMBER_RE, NUMBER_REGEX_SQL, PREFIXES
 
 # The start of a course number, as typed into the catalog search ("CA23").
 NUMBER_START_RE = re.compile(r"^(CEP|CP|CA|CS|CL)[0-9]{1,5}$")
+# What surrounds a word without being part of it: "strength," "“power”" "Training:".
+_AROUND = "".join(sorted(set(r"""!"#$'()*+,-./:;<=>?@[\]^`{|}~""" + "“”‘’«»…–—")))
+
+
+def search_words(text: str) -> list[str]:
+    """The words of a catalog search (ten at most): split at spaces, commas, semicolons and
+    slashes, without the punctuation around them; a word of punctuation only is kept as typed
+    (a search for "%" looks for it)."""
+    words = []
+    for token in re.split(r"[\s,;/]+", text):
+        if token:
+            words.append(token.strip(_AROUND) or token)
+    return words[:10]
 
 
 class ProviderQuerySet(models.QuerySet):
@@ -95,7 +108,8 @@ class CourseQuerySet(models.QuerySet):
         )
 
     def search(self, text):
-        """Match a course number (whole or its start), or every word in the title or provider."""
+        """Match a course number (whole or its start), or every word in the title or provider
+        (and a course number among the words)."""
         compact = "".join(text.split()).upper()
         if NUMBER_RE.fullmatch(compact):
             return self.filter(number=compact)
@@ -103,8 +117,13 @@ class CourseQuerySet(models.QuerySet):
             return self.filter(number__startswith=compact)
         from .fulltext import candidates
 
-        words = text.split()[:10]
-        query = self
+        # A course number among the words must be the course's.
+        words, query = [], self
+        for word in search_words(text):
+            if NUMBER_RE.fullmatch(word.upper()):
+                query = query.filter(number=word.upper())
+            else:
+                words.append(word)
         for word in words:
             # Providers are few: matching them in a subquery keeps the course side to one table.
             providers = Provider.objects.filter(name__icontains=word).values("pk")

@@ -65,6 +65,16 @@ class TestPublicCatalog:
             ("q=training strength", ["CA23456"]),
             ("q=acme", ["CA23456", "CS20001"]),
             ("q=acme yoga", ["CS20001"]),
+            # Punctuation around the words, as typed after the box's example.
+            ("q=strength,", ["CA23456"]),
+            ("q=Strength Training:", ["CA23456"]),
+            ("q=strength, acme", ["CA23456"]),
+            ("q=“strength”", ["CA23456"]),
+            ("q=strength;yoga", []),
+            # A course number among the words is the course's.
+            ("q=CA23456 strength", ["CA23456"]),
+            ("q=CS20001 strength", []),
+            ("q=%", []),
             ("format=live", ["CS20001"]),
             ("status=retired", ["CL20003"]),
             ("status=expired", ["CP20004"]),
