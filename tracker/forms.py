@@ -167,7 +167,16 @@ class LedgerForm(CleanInputMixin, forms.Form):
         if holding or self.cleaned_data.get("confirm_outside"):
             return
         self.needs_confirmation = True
-        if self.view.cert_data:
+        ended = rules.awaiting_renewal(self.view.cert_data, day, self.chosen_certifier_id())
+        if ended:
+            names = rules.join_names([c.name for c, _ in ended])
+            last = max(cycle.ends_on for _, cycle in ended)
+            text = (
+                f"{day:%m/%d/%Y} is after the current cycle of {names} ended ({last:%m/%d/%Y}): "
+                "this credit counts toward the next cycle once you record the renewal. Tick the "
+                "box to log it now."
+            )
+        elif self.view.cert_data:
             text = (
                 f"{day:%m/%d/%Y} is outside every current renewal cycle: this credit will "
                 "count toward no renewal. Tick the box to log it anyway."

@@ -219,6 +219,22 @@ def test_a_date_outside_every_current_cycle_needs_confirmation(holder_client, ho
     assert CreditEntry.objects.filter(user=holder).count() == 1
 
 
+def test_a_date_after_a_cycle_ended_says_it_counts_once_renewed(client, professional, cpt, today):
+    """In the grace period, credit after the old end counts toward the next cycle, which starts
+    the day after it once the renewal is recorded."""
+    earned = today - relativedelta(years=2, months=2)
+    services.certification_add(user=professional, program=cpt, earned_on=earned)
+    client.force_login(professional)
+    CourseFactory(number="CA23456", approved_on=datetime.date(2020, 1, 1))
+    ended = earned + relativedelta(years=2, day=31)
+    response = add_post(client, "CA23456", us(today - datetime.timedelta(days=3)))
+    html = response.content.decode()
+    assert f"after the current cycle of ACE CPT ended ({us(ended)})" in html
+    assert "counts toward the next cycle once you record the renewal" in html
+    assert "count toward no renewal" not in html
+    assert not CreditEntry.objects.exists()
+
+
 def test_a_certificate_must_really_be_pdf_jpeg_or_png(holder_client, holder, today):
     CourseFactory(number="CA23456")
     fake = SimpleUploadedFile("certificate.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")

@@ -21,6 +21,7 @@ from .credit import (
 )
 from .cycles import (
     added_after_renewal,
+    awaiting_renewal,
     band_for,
     card_years,
     current_cycles_holding,
@@ -172,6 +173,7 @@ __all__ = [
     "counts_nowhere",
     "cpr_ok",
     "credit_from_hours",
+    "awaiting_renewal",
     "current_cycles_holding",
     "cycles_from",
     "effective_date_problems",

@@ -209,6 +209,24 @@ def current_cycles_holding(
     return out
 
 
+def awaiting_renewal(
+    certifications: Sequence[CertificationData],
+    day: datetime.date,
+    certifier_id: int | None = None,
+) -> list[tuple[CertificationData, CycleData]]:
+    """The certifications (of one certifier if given) whose open cycle ended before `day`:
+    credit of that day counts toward the next cycle, which starts the day after the old end
+    once the renewal is recorded."""
+    out = []
+    for certification in certifications:
+        if certifier_id is not None and certification.certifier_id != certifier_id:
+            continue
+        cycle = certification.current_cycle
+        if cycle is not None and cycle.ends_on < day:
+            out.append((certification, cycle))
+    return out
+
+
 def locking_cycle(
     entry: EntryData, certifications: Sequence[CertificationData]
 ) -> CycleData | None:
