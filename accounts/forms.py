@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
+from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
+from django.urls import reverse
 
 from cecportal.inputs import CleanInputMixin
 from notices.models import Preferences
@@ -119,3 +121,26 @@ class AccountDeleteForm(CleanInputMixin, forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError("That is not your password.")
         return password
+
+
+class PasswordResetForm(DjangoPasswordResetForm):
+    """Django's reset, its email sent the portal's way: stored in the outbox and sent by the
+    worker (retried, listed in the admin when it fails), as text and HTML, its link on the
+    site's address (SITE_URL) whatever address the request came to."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email,
+                  to_email, html_email_template_name=None):  # fmt: skip
+        from notices.services import absolute, email_later
+
+        user = context["user"]
+        link = reverse(
+            "accounts:password-reset-confirm",
+            kwargs={"uidb64": context["uid"], "token": context["token"]},
+        )
+        email_later(
+            kind="password_reset",
+            to=[to_email],
+            context={"name": user.first_name, "email": user.email, "link": absolute(link)},
+            user=user,
+            about=f"password-reset:{user.pk}",
+        )

@@ -24,6 +24,7 @@ from .forms import (
     AccountDeleteForm,
     EmailLoginForm,
     LoginLinkRequestForm,
+    PasswordResetForm,
     PreferencesForm,
     ProfileForm,
     SignUpForm,
@@ -121,8 +122,7 @@ class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
 class PasswordResetView(auth_views.PasswordResetView):
     http_method_names = PAGE_METHODS
     template_name = "accounts/password_reset.html"
-    email_template_name = "accounts/email/password_reset.txt"
-    subject_template_name = "accounts/email/password_reset_subject.txt"
+    form_class = PasswordResetForm  # the email goes through the outbox (templates/email/)
     success_url = reverse_lazy("accounts:password-reset-done")
 
 

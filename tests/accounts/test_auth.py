@@ -6,6 +6,7 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.roles import PROFESSIONAL
+from notices.models import Email
 from tests.accounts.factories import PASSWORD, ProfessionalFactory
 
 User = get_user_model()
@@ -127,11 +128,16 @@ def test_password_change(client):
     assert user.check_password("another-long-passphrase-77")
 
 
-def test_password_reset_by_emailed_link(client):
+def test_password_reset_by_emailed_link(client, settings, django_capture_on_commit_callbacks):
+    settings.SITE_URL = "https://cec.example.org"
     user = ProfessionalFactory(email="forgetful@example.com")
-    client.post(reverse("accounts:password-reset"), {"email": "forgetful@example.com"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:password-reset"), {"email": "forgetful@example.com"})
     assert len(mail.outbox) == 1
-    link = re.search(r"https?://[^/\s]+(/\S+)", mail.outbox[0].body).group(1)
+    # Sent the portal's way: kept in the outbox, text and HTML, linked on the site's address.
+    sent = Email.objects.get(kind="password_reset")
+    assert sent.to == ["forgetful@example.com"] and sent.body_html
+    link = re.search(r"https://cec\.example\.org(/\S+)", mail.outbox[0].body).group(1)
     # The link redirects once to a URL without the token, then shows the form.
     response = client.get(link, follow=True)
     form_url = response.redirect_chain[-1][0]
