@@ -742,9 +742,13 @@ def still_counting(view: Snapshot, result: rules.CycleResult, *, limit: int = 50
 def adds_line(entry: CreditEntry) -> str:
     """What a new entry adds to the owner's current cycles holding its date, in words, as the
     rules count it (caps, repeats, what a certifier takes): "+0.2 CEC to ACE CPT and ACE HC;
-    nothing to NASM CPT (…)". Evaluated anew, not from the cache: the caller may still be in
-    the transaction that wrote it."""
-    found = _evaluate(entry.user_id, timezone.localdate(), None)
+    nothing to NASM CPT (…)". From the cache (which the next page then reads too), except in
+    a transaction, which may still write: then evaluated anew and not cached."""
+    today = timezone.localdate()
+    if connection.in_atomic_block:
+        found = _evaluate(entry.user_id, today, None)
+    else:
+        found = evaluation(entry.user_id, today=today)
     counted: dict[tuple[int, Decimal], list[str]] = {}
     nothing: list[str] = []
     for result in found.results:

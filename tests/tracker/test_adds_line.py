@@ -47,3 +47,21 @@ def test_the_card_form_says_what_counted(holder_client, holder, today):
     html = response.content.decode()
     assert "Logged the renewal: nothing to ACE CPT" in html
     assert "+0.2 CEC to ACE CPT" not in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_line_is_read_through_the_cached_evaluation(
+    professional, cpt, today
+):
+    services.certification_add(
+        user=professional, program=cpt, earned_on=today - relativedelta(years=1)
+    )
+    entry = card_credit(professional, today - datetime.timedelta(days=30), years=2)
+    assert selectors.adds_line(entry) == "+0.4 CEC to ACE CPT"
+    # The evaluation it read is the one cached under the person's current stamp.
+    from django.core.cache import cache
+
+    stamp = selectors.records_stamp(professional.pk)
+    key = f"evaluation:{selectors.EVALUATION_SHAPE}:{professional.pk}:{stamp}:{today.isoformat()}"
+    cached = cache.get(key)
+    assert any(c.entry.id == entry.pk for r in cached.results for c in r.counted)
