@@ -399,15 +399,18 @@ class ActivityRuleInline(admin.TabularInline):
         "prep_course_cap",
         "min_grade",
         "needs_approval",
+        "home_study_category",
         "source",
         "unverified",
     ]
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        field = formset.form.base_fields["category"]
         # Only this rule set's categories (none yet on a rule set being added).
-        field.queryset = Category.objects.filter(rule_set=obj) if obj else Category.objects.none()
+        mine = Category.objects.filter(rule_set=obj) if obj else Category.objects.none()
+        formset.form.base_fields["home_study_category"].queryset = mine
+        field = formset.form.base_fields["category"]
+        field.queryset = mine
         field.help_text = (
             "A category of this rule set. A new category must be saved first: save the rule "
             "set with its categories, then add the activities that count in them."
@@ -534,6 +537,7 @@ def copy_rule_set(original: RuleSet, day: datetime.date) -> RuleSet:
     for activity in activities:
         activity.pk, activity.rule_set = None, copied
         activity.category_id = new_ids[activity.category_id]
+        activity.home_study_category_id = new_ids.get(activity.home_study_category_id)
         activity.save(force_insert=True)
     for band in bands:
         band.pk, band.rule_set = None, copied

@@ -226,6 +226,11 @@ class ActivityRule(Sourced):
         help_text="Courses: only with this certifier's approval (off: any catalog course "
         "counts by its contact hours).",
     )
+    home_study_category = models.ForeignKey(
+        Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text="Courses: the category of a home-study course, where it is not the one "
+        "above (NSCA: live events are A, home study D).",
+    )  # fmt: skip
 
     history = History()
 

@@ -59,6 +59,7 @@ def _activity(row: ActivityRule, codes: Mapping[int, str]) -> rules.ActivityRule
         prep_course_cap=row.prep_course_cap,
         min_grade=row.min_grade,
         needs_approval=row.needs_approval,
+        home_study_category=codes.get(row.home_study_category_id, ""),
     )
 
 

@@ -38,8 +38,9 @@ def category(code, name, *, cycle_cap=None, year_cap=None, min_share=None, disti
 
 def activity(kind, category_code, *, value=None, per_unit=None, entry_cap=None,
              prep_course_cap=None, min_grade="", needs_approval=True, source="",
-             unverified=""):  # fmt: skip
+             unverified="", home_study_category=""):  # fmt: skip
     return {
+        "home_study_category": home_study_category,
         "kind": kind,
         "category": category_code,
         "value": value,
@@ -445,11 +446,14 @@ NSCA = {
             "activities": [
                 # Live events count without pre-approval; at most 2.0 CEU for any single event
                 # (2018–2020 text).
+                # A home-study course is D ("other certifications, home study"), not A (live
+                # events, not pre-recorded).
                 activity(
                     "approved_course",
                     "A",
                     needs_approval=False,
                     entry_cap=D("2.0"),
+                    home_study_category="D",
                     source=NSCA_CATS,
                 ),  # fmt: skip
                 activity(
@@ -621,6 +625,7 @@ def _rule_set(data: dict, id: int | None = None) -> rules.RuleSet:
                 prep_course_cap=a["prep_course_cap"],
                 min_grade=a["min_grade"],
                 needs_approval=a["needs_approval"],
+                home_study_category=a["home_study_category"],
             )
             for a in data["activities"]
         },

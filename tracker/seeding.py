@@ -108,11 +108,16 @@ def write_rule_set(certifier, data: dict, *, models) -> None:
         categories[c["code"]], _ = models.Category.objects.update_or_create(
             rule_set=rule_set, code=c["code"], defaults=category_fields(c, position)
         )
+    # Migrations before 0016 write the seed with models that have no home-study category.
+    home_study = any(
+        f.name == "home_study_category" for f in models.ActivityRule._meta.get_fields()
+    )
     for a in data["activities"]:
+        defaults = activity_fields(a, categories[a["category"]])
+        if home_study:
+            defaults["home_study_category"] = categories.get(a.get("home_study_category", ""))
         models.ActivityRule.objects.update_or_create(
-            rule_set=rule_set,
-            kind=a["kind"],
-            defaults=activity_fields(a, categories[a["category"]]),
+            rule_set=rule_set, kind=a["kind"], defaults=defaults
         )
     bands = models.ProrationBand.objects.filter(rule_set=rule_set)
     keep = []

@@ -674,6 +674,7 @@ def course_activity(course, sessions, day: datetime.date, kind: str | None = Non
         contact_hours=catalog_selectors.contact_hours_of(course, sessions),
         approvals=catalog_selectors.approvals_of(course, sessions),
         course_label=course.number or course.title,
+        home_study=course.delivery_format == Course.Format.HOME_STUDY,
     )
 
 

@@ -294,3 +294,34 @@ def _assert_converted(apps, made):
         seeds.ACE["rule_sets"][0]["effective_from"]
     ]
     assert set(Certifier.objects.values_list("code", flat=True)) >= set(CODES)
+
+
+def test_the_migration_gives_nsca_home_study_its_category_and_its_posted_claims():
+    import importlib
+
+    from django.apps import apps
+
+    from tests.accounts.factories import ProfessionalFactory
+    from tests.catalog.factories import CourseFactory
+    from tracker import services
+    from tracker.models import ActivityRule, EntryCredit, Kind, Program
+
+    migration = importlib.import_module("tracker.migrations.0016_activity_home_study_category")
+    rule = ActivityRule.objects.get(rule_set__certifier__code="nsca", kind="approved_course")
+    assert rule.home_study_category.code == "D"
+    # A database from before: no home-study category, and a claim posted in A.
+    ActivityRule.objects.filter(pk=rule.pk).update(home_study_category=None)
+    person = ProfessionalFactory()
+    cscs = Program.objects.get(certifier__code="nsca", abbreviation="CSCS")
+    today = datetime.date.today()
+    services.certification_add(user=person, program=cscs, earned_on=today.replace(month=1, day=2))
+    course = CourseFactory(contact_hours=Decimal("5"), delivery_format="home_study")
+    entry = services.credit_add(
+        user=person, kind=Kind.APPROVED_COURSE, course=course, completion_date=today
+    )
+    claim = EntryCredit.objects.get(entry=entry, certifier=cscs.certifier)
+    assert claim.category == "A"
+    migration.home_study_is_d(apps, None)
+    rule.refresh_from_db()
+    claim.refresh_from_db()
+    assert rule.home_study_category.code == "D" and claim.category == "D"

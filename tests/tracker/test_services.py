@@ -614,6 +614,27 @@ def test_nsca_by_its_data_fixed_period_prorated_two_categories(cpt_holder, ace):
     assert renewed.required == D("6.0")  # the next period: the whole requirement
 
 
+def test_at_nsca_a_home_study_course_counts_in_d_a_live_one_in_a(cpt_holder):
+    """CERTIFIERS.md §5: category A is live events, not pre-recorded; D is home study. With two
+    categories the NSCA minimum of two is met by courses alone."""
+    cscs = Program.objects.get(certifier__code="nsca", abbreviation="CSCS")
+    services.certification_add(
+        user=cpt_holder, program=cscs, earned_on=day("2025-06-10"), today=TODAY
+    )
+    live = CourseFactory(cec_value=D("0.5"), contact_hours=D("5"), delivery_format="live")
+    home = CourseFactory(cec_value=D("0.5"), contact_hours=D("5"), delivery_format="home_study")
+    for course, when in ((live, "2026-03-01"), (home, "2026-03-08")):
+        add(cpt_holder, kind=Kind.APPROVED_COURSE, course=course, completion_date=day(when))
+    result = current(cpt_holder, program=cscs)
+    assert result.category_totals == {"A": D("0.5"), "D": D("0.5")}
+    assert not any("categor" in s for s in result.shortfalls)
+    # ACE has one category for courses, whatever their format.
+    ace = current(
+        cpt_holder, program=Program.objects.get(certifier__code="ace", abbreviation="CPT")
+    )
+    assert ace.total == D("1.0")
+
+
 # --- Concurrency -----------------------------------------------------------------------------
 
 

@@ -92,6 +92,11 @@ def _one_activity_problems(rule_set: RuleSet, key: str, rule: ActivityRule) -> l
         out.append(f"The rule filed under {key!r} is for {label}.")
     if rule_set.category(rule.category) is None:
         out.append(f"{label} counts in category {rule.category!r}, which is not defined.")
+    if rule.home_study_category and rule_set.category(rule.home_study_category) is None:
+        out.append(
+            f"{label} at home counts in category {rule.home_study_category!r}, which is not "
+            "defined."
+        )
     for what, value in (
         ("value", rule.value),
         ("credit per unit", rule.per_unit),

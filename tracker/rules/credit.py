@@ -182,6 +182,8 @@ def claim_toward(activity: Activity, certifier: Certifier) -> Claim | Refusal:
     if isinstance(worth, Refusal):
         return worth
     credit, category = worth
+    if activity.home_study and rule.home_study_category:
+        category = rule.home_study_category
     if credit <= 0:
         return Refusal(certifier.id, f"{activity.course_label or label} earns no {code} credit.")
     return Claim(certifier.id, credit, category)

@@ -136,6 +136,8 @@ class ActivityRule:
     # Course kinds: False when a catalog course counts by its contact hours even without this
     # certifier's approval (ACSM: courses in scope; NSCA category A: live events).
     needs_approval: bool = True
+    # Courses: the category of a home-study course where it differs ("" for `category`).
+    home_study_category: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -343,6 +345,7 @@ class Activity:
     certifier_id: int | None = None  # the one certifier a non-shared kind is logged toward
     stated_credit: Decimal | None = None  # presenting, mentoring …: in that certifier's unit
     course_label: str = ""  # "CA23456" for messages
+    home_study: bool = False  # a course taken at home: its category may differ
 
 
 @dataclass(frozen=True, slots=True)

@@ -152,6 +152,9 @@ def _limits(rule_set: RuleSet, rule: ActivityRule, unit: Unit) -> list[str]:
         parts.append(f"at most {amount(category.cycle_cap, unit)} per cycle{where}{varies}")
     if category.year_cap is not None:
         parts.append(f"at most {amount(category.year_cap, unit)} per calendar year{where}")
+    home = rule_set.category(rule.home_study_category) if rule.home_study_category else None
+    if home is not None:
+        parts.append(f"a home-study course counts in {home.name}")
     return parts
 
 
