@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from playwright.sync_api import expect
 
@@ -29,8 +30,10 @@ def test_sign_up_log_out_reset_password_and_log_in_again(page):
 
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["sam.lee@example.com"]
-    link = re.search(r"https?://\S+", mail.outbox[0].body).group(0)
-    page.goto(link)
+    # The link is on the site's address (SITE_URL); here the live server's, on its path.
+    link = re.search(r"(https?://[^/\s]+)(/\S+)", mail.outbox[0].body)
+    assert link.group(1) == settings.SITE_URL
+    page.goto(link.group(2))
     page.locator("#id_new_password1").fill("second-passphrase-for-sam")
     page.locator("#id_new_password2").fill("second-passphrase-for-sam")
     page.get_by_role("button", name="Set password").click()
