@@ -689,6 +689,20 @@ def course_preview(user, course, sessions, day: datetime.date | None) -> dict:
     claims, refusals = rules.claims_for(course_activity(course, sessions, day), certifiers)
     holding = [c for c, _cycle in rules.current_cycles_holding(certifications, day)]
     held_ids = {c.certifier_id for c in holding}
+    # No repeats: a certifier that already has this course in the cycle gets nothing more.
+    logged = CreditEntry.objects.owned_by(user).filter(course=course, hidden_at__isnull=True)
+    earlier = [entry_data(e) for e in logged.prefetch_related("claims")]
+    if earlier:
+        candidate = rules.EntryData(
+            id=0, kind=rules.APPROVED_COURSE, completion_date=day, claims=tuple(claims),
+            course_id=course.pk,
+        )  # fmt: skip
+        repeats = rules.repeat_conflicts(
+            entry=candidate, existing=earlier, certifications=certifications
+        )
+        blocked = {r.certifier_id for r in repeats}
+        claims = tuple(c for c in claims if c.certifier_id not in blocked)
+        refusals = tuple(refusals) + tuple(repeats)
     return {
         "adds": rules.claims_line(
             [c for c in claims if c.certifier_id in held_ids], holding, certifiers

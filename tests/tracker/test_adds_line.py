@@ -2,6 +2,7 @@
 a cap reached or a repeat shows as nothing added, with the reason."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from dateutil.relativedelta import relativedelta
@@ -65,3 +66,23 @@ def test_outside_a_transaction_the_line_is_read_through_the_cached_evaluation(
     key = f"evaluation:{selectors.EVALUATION_SHAPE}:{professional.pk}:{stamp}:{today.isoformat()}"
     cached = cache.get(key)
     assert any(c.entry.id == entry.pk for r in cached.results for c in r.counted)
+
+
+def test_the_live_preview_says_a_repeat_adds_nothing(holder_client, holder, today):
+    from tests.catalog.factories import CourseFactory
+
+    course = CourseFactory(number="CA23456", cec_value=Decimal("0.3"))
+    services.credit_add(
+        user=holder, kind=Kind.APPROVED_COURSE, course=course,
+        completion_date=today - datetime.timedelta(days=20),
+    )  # fmt: skip
+    preview = selectors.course_preview(holder, course, [], today)
+    assert preview["adds"] == ""
+    assert any("counts once per cycle" in line for line in preview["refused"])
+    # The box under the course number says the same.
+    html = holder_client.get(
+        reverse("tracker:course-lookup"),
+        {"course_number": "CA23456", "completion_date": today.strftime("%m/%d/%Y")},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert "counts once per cycle" in html and "+0.3 CEC" not in html
