@@ -30,7 +30,8 @@ from django.utils import timezone
 
 from catalog.models import Course, Provider, Session
 from notices.services import absolute, email_many_later
-from tracker import freshness, rulebook
+from tracker import freshness, rulebook, rules
+from tracker import selectors as tracker_selectors
 from tracker import services as tracker_services
 from tracker.models import Certification, CreditEntry, Kind
 
@@ -381,6 +382,7 @@ def stage(
             if file is not None:
                 batch.file.save(batch.filename or "roster", file, save=True)
             _refuse_earlier(checked, batch)
+            _refuse_logged(checked, known)
             _store(batch, checked)
     except IntegrityError:
         # The same idempotency key, sent twice at once: the first one's batch.
@@ -389,6 +391,60 @@ def stage(
             raise
         return existing
     return batch
+
+
+def _logged_before(matched: list[dict]) -> dict[tuple[int, int], list[rules.EntryData]]:
+    """The ledger entries (shown in totals) of these rows' professionals for these rows'
+    courses, by (person, course): one query per chunk of people."""
+    users = sorted({v["user_id"] for v in matched})
+    courses = {v["course"].pk for v in matched}
+    found: dict[tuple[int, int], list[rules.EntryData]] = {}
+    for chunk in _chunks(users):
+        entries = CreditEntry.objects.filter(
+            user_id__in=chunk, course_id__in=courses, hidden_at__isnull=True
+        ).prefetch_related("claims")
+        for entry in entries:
+            key = (entry.user_id, entry.course_id)
+            found.setdefault(key, []).append(tracker_selectors.entry_data(entry))
+    return found
+
+
+def _refuse_logged(checked: list[dict], known: _Known) -> None:
+    """No repeats, said before anything is posted: a matched row whose professional already has
+    the course in a cycle holding its date, for every certifier it would count toward, is
+    refused with the rules' reason (posting it would be refused the same way)."""
+    matched = [v for v in checked if v["verdict"] == Verdict.MATCHED]
+    earlier = _logged_before(matched) if matched else {}
+    if not earlier:
+        return
+    certifiers = rulebook.certifiers_data()
+    held: dict[int, list[rules.CertificationData]] = {}
+    worth: dict[tuple, tuple[rules.Claim, ...]] = {}  # by course, sessions and day
+    for values in matched:
+        user_id, course, day = values["user_id"], values["course"], values["completion_date"]
+        entries = earlier.get((user_id, course.pk))
+        if not entries:
+            continue
+        if user_id not in held:
+            held[user_id] = [
+                tracker_selectors.certification_data(c)
+                for c in tracker_selectors.certifications_of(user_id)
+            ]
+        what = (course.pk, tuple(values["sessions"]), day)
+        if what not in worth:
+            own = known.sessions.get(course.pk, {})
+            sessions = [own[code.upper()] for code in values["sessions"] if code.upper() in own]
+            activity = tracker_selectors.course_activity(course, sessions, day)
+            worth[what] = rules.claims_for(activity, certifiers)[0]
+        ids = {c.certifier_id for c in held[user_id]}
+        claims = [c for c in worth[what] if c.certifier_id in ids]
+        repeats = tracker_selectors.course_repeats(
+            user_id, course, claims, day, held[user_id], earlier=entries
+        )
+        blocked = {r.certifier_id for r in repeats}
+        if repeats and all(c.certifier_id in blocked for c in claims):
+            reason = " ".join(dict.fromkeys(r.reason for r in repeats))
+            values.update(verdict=Verdict.REFUSED, reason=reason[:500], user_id=None)
 
 
 def _refuse_earlier(checked: list[dict], batch: RosterBatch) -> None:

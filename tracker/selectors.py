@@ -678,6 +678,24 @@ def course_activity(course, sessions, day: datetime.date, kind: str | None = Non
     )
 
 
+def course_repeats(
+    user, course, claims, day: datetime.date, certifications, earlier=None
+) -> tuple[rules.Refusal, ...]:
+    """The no-repeat rule for a course about to be logged with these `claims`: a refusal per
+    certifier that already has it in a cycle holding `day`. `earlier`: the person's entries of
+    the course (rules' entries), read here when not given."""
+    if earlier is None:
+        logged = CreditEntry.objects.owned_by(user).filter(course=course, hidden_at__isnull=True)
+        earlier = [entry_data(e) for e in logged.prefetch_related("claims")]
+    if not earlier:
+        return ()
+    candidate = rules.EntryData(
+        id=0, kind=rules.APPROVED_COURSE, completion_date=day, claims=tuple(claims),
+        course_id=course.pk,
+    )  # fmt: skip
+    return rules.repeat_conflicts(entry=candidate, existing=earlier, certifications=certifications)
+
+
 def course_preview(user, course, sessions, day: datetime.date | None) -> dict:
     """Before "Add CECs": what the course adds to each of the person's certifications whose
     current cycle holds the day (today, until a date is typed), and why not elsewhere."""
@@ -690,16 +708,8 @@ def course_preview(user, course, sessions, day: datetime.date | None) -> dict:
     holding = [c for c, _cycle in rules.current_cycles_holding(certifications, day)]
     held_ids = {c.certifier_id for c in holding}
     # No repeats: a certifier that already has this course in the cycle gets nothing more.
-    logged = CreditEntry.objects.owned_by(user).filter(course=course, hidden_at__isnull=True)
-    earlier = [entry_data(e) for e in logged.prefetch_related("claims")]
-    if earlier:
-        candidate = rules.EntryData(
-            id=0, kind=rules.APPROVED_COURSE, completion_date=day, claims=tuple(claims),
-            course_id=course.pk,
-        )  # fmt: skip
-        repeats = rules.repeat_conflicts(
-            entry=candidate, existing=earlier, certifications=certifications
-        )
+    repeats = course_repeats(user, course, claims, day, certifications)
+    if repeats:
         blocked = {r.certifier_id for r in repeats}
         claims = tuple(c for c in claims if c.certifier_id not in blocked)
         refusals = tuple(refusals) + tuple(repeats)

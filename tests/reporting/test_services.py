@@ -183,17 +183,37 @@ def test_two_checked_rosters_of_one_completion_post_once(provider, course, dual)
 
 
 def test_a_row_the_rules_refuse_is_refused_when_posting(provider, course, dual, today):
-    """The professional logged the course themselves in this cycle: no repeat."""
+    """The professional logged the course themselves in this cycle, after the roster was
+    checked: no repeat."""
+    from tracker import services as tracker_services
+
+    batch = stage(provider, [row(email=dual.email)], course=course)
+    assert verdicts(batch) == [("matched", "")]
+    tracker_services.credit_add(
+        user=dual, kind="approved_course", course=course,
+        completion_date=today - relativedelta(days=40),
+    )  # fmt: skip
+    confirm(batch)
+    [(verdict, reason)] = verdicts(batch)
+    assert verdict == "refused" and reason.startswith("Not posted:")
+    assert CreditEntry.objects.filter(user=dual).count() == 1
+
+
+def test_a_repeat_is_refused_when_the_roster_is_checked(provider, course, dual, today):
+    """The professional logged the course already: the preview says so, before anything is
+    posted, with the rules' reason; the count to post is right."""
     from tracker import services as tracker_services
 
     tracker_services.credit_add(
         user=dual, kind="approved_course", course=course,
         completion_date=today - relativedelta(days=40),
     )  # fmt: skip
-    batch = stage(provider, [row(email=dual.email)], course=course)
+    other = ProfessionalFactory()
+    batch = stage(provider, [row(email=dual.email), row(email=other.email)], course=course)
+    [(first, reason), (second, _)] = verdicts(batch)
+    assert first == "refused" and "counts once per cycle" in reason
+    assert second == "matched" and batch.matched == 1
     confirm(batch)
-    [(verdict, reason)] = verdicts(batch)
-    assert verdict == "refused" and reason.startswith("Not posted:")
     assert CreditEntry.objects.filter(user=dual).count() == 1
 
 
