@@ -73,9 +73,11 @@ def category_fields(data: dict, position: int) -> dict:
     }
 
 
-def activity_fields(data: dict, category) -> dict:
+def activity_fields(data: dict, categories: dict) -> dict:
+    """An ActivityRule row of a seed; `categories`: the rule set's Category rows by code."""
     return {
-        "category": category,
+        "category": categories[data["category"]],
+        "home_study_category": categories.get(data["home_study_category"]),
         "value": data["value"],
         "per_unit": data["per_unit"],
         "entry_cap": data["entry_cap"],
@@ -108,16 +110,9 @@ def write_rule_set(certifier, data: dict, *, models) -> None:
         categories[c["code"]], _ = models.Category.objects.update_or_create(
             rule_set=rule_set, code=c["code"], defaults=category_fields(c, position)
         )
-    # Migrations before 0016 write the seed with models that have no home-study category.
-    home_study = any(
-        f.name == "home_study_category" for f in models.ActivityRule._meta.get_fields()
-    )
     for a in data["activities"]:
-        defaults = activity_fields(a, categories[a["category"]])
-        if home_study:
-            defaults["home_study_category"] = categories.get(a.get("home_study_category", ""))
         models.ActivityRule.objects.update_or_create(
-            rule_set=rule_set, kind=a["kind"], defaults=defaults
+            rule_set=rule_set, kind=a["kind"], defaults=activity_fields(a, categories)
         )
     bands = models.ProrationBand.objects.filter(rule_set=rule_set)
     keep = []
